@@ -22,7 +22,8 @@ from ..errors import ConfigError, check_choice
 
 TOKENIZER_MODES = ("standard", "tweet", "whitespace")
 
-_URL = r"(?:https?://|www\.)\S+"
+# A URL stops before trailing sentence punctuation ("see http://x.co/a!" keeps "!" apart).
+_URL = r"(?:https?://|www\.)\S+?(?=[.,!?;:)\]'\"]*(?:\s|$))"
 _MENTION = r"@\w+"
 _HASHTAG = r"#\w+"
 # Emoji and pictographs, with optional variation selectors / skin-tone modifiers / ZWJ sequences.
@@ -31,8 +32,11 @@ _EMOJI = (
     r"[\uFE0F\U0001F3FB-\U0001F3FF]*(?:\u200D[\U0001F000-\U0001FAFF\u2600-\u27BF][\uFE0F]*)*)"
 )
 _CLITIC = r"(?:n't|'s|'re|'ve|'ll|'d|'m)(?![\w'])"
-# A word: letters/digits joined by internal hyphens, periods (u.s.) or apostrophes not forming a clitic.
-_WORD = r"(?:\w+(?:[-.](?=\w)\w+)*)"
+# A word: letters/digits joined by internal hyphens, periods (u.s.) or apostrophes not forming a clitic
+# (o'clock, y'all stay whole; it's -> it 's).
+_WORD = r"(?:\w+(?:(?:[-.]|'(?!(?:s|re|ve|ll|d|m)(?![\w'])))(?=\w)\w+)*)"
+# Typographic apostrophes (common in tweets and web text) become ASCII so clitics split the same way.
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
 _NUMBER = r"(?:\d+(?:[.,:]\d+)*)"
 _PUNCT_RUN = r"(?:\.\.\.|[^\w\s\uFE0F\u200D])"
 _ABBREV = r"(?:[^\W\d_]\.){2,}"  # u.s. / e.g. keep their final period, as in GloVe's vocabulary
@@ -61,7 +65,9 @@ class TokenizerConfig:
         default=True, metadata={"help": "Emit each punctuation mark as its own token (else runs stay joined)."}
     )
     keep_punctuation: bool = field(default=True, metadata={"help": "Keep punctuation tokens at all."})
-    normalize_unicode: bool = field(default=True, metadata={"help": "Apply NFKC normalisation first."})
+    normalize_unicode: bool = field(
+        default=True, metadata={"help": "Apply NFKC normalisation and turn typographic apostrophes into ' first."}
+    )
 
     def __post_init__(self) -> None:
         check_choice("tokenizer mode", self.mode, TOKENIZER_MODES)
@@ -91,7 +97,7 @@ class WordTokenizer:
             raise TypeError(f"WordTokenizer expects a str, got {type(text).__name__}: {text!r:.80}")
         cfg = self.config
         if cfg.normalize_unicode:
-            text = unicodedata.normalize("NFKC", text)
+            text = unicodedata.normalize("NFKC", text).translate(_APOSTROPHES)
         tokens = text.split() if self._pattern is None else self._pattern.findall(text)
         if not cfg.keep_punctuation:
             tokens = [t for t in tokens if any(ch.isalnum() for ch in t) or _is_emoji(t)]

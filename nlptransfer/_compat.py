@@ -1,0 +1,30 @@
+"""Version shims and workarounds for third-party libraries, in one place (append; don't overwrite)."""
+
+from __future__ import annotations
+
+
+# ---- accelerate (finetune) ------------------------------------------------------------------------
+def reset_accelerate_state_if_changed(mixed_precision: str) -> None:
+    """Let one process build Accelerators with different ``mixed_precision`` settings in turn.
+
+    ``AcceleratorState`` is a process-wide singleton that raises when a second ``Accelerator`` asks for
+    another precision (e.g. a study running a bf16 method after an fp32 one). Accelerate's own tests
+    reset it with ``AcceleratorState._reset_state``; the distributed ``PartialState`` is kept.
+    """
+    from accelerate.state import AcceleratorState
+
+    state = AcceleratorState._shared_state
+    if state and state.get("_mixed_precision", mixed_precision) != mixed_precision:
+        AcceleratorState._reset_state(reset_partial_state=False)
+
+
+# ---- transformers 5 (finetune) ----------------------------------------------------------------------
+def clear_hf_initialized_flags(module) -> None:
+    """Make ``model._init_weights`` act on weights loaded by ``from_pretrained``.
+
+    transformers 5 marks loaded tensors with ``_is_hf_initialized`` and its ``init.*`` functions skip
+    marked tensors, so re-initialising pretrained layers would silently do nothing.
+    """
+    for tensor in [*module.parameters(), *module.buffers()]:
+        if getattr(tensor, "_is_hf_initialized", False):
+            tensor._is_hf_initialized = False
