@@ -9,11 +9,12 @@ heads, embedding-initialised networks), ``finetune`` (transformer fine-tuning on
 __version__ = "0.1.0"
 
 from .base import Prediction, TransferClassifier  # noqa: E402
+from .classifiers import load_classifier  # noqa: E402
 from .data.labels import LabelSchema  # noqa: E402
 from .data.tokenize import TokenizerConfig, WordTokenizer  # noqa: E402
 from .errors import DataError, NLPTransferError, UsageError  # noqa: E402
 
 __all__ = [
     "__version__", "Prediction", "TransferClassifier", "LabelSchema", "TokenizerConfig", "WordTokenizer",
-    "DataError", "NLPTransferError", "UsageError",
+    "DataError", "NLPTransferError", "UsageError", "load_classifier",
 ]

@@ -28,6 +28,8 @@ SUBCOMMAND_MODULES: list[str] = [
     "nlptransfer.cli.features_cmd",
     "nlptransfer.cli.finetune_cmd",
     "nlptransfer.cli.predict_cmd",
+    "nlptransfer.cli.study_cmd",
+    "nlptransfer.cli.hub_cmd",
 ]
 
 

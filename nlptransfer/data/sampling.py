@@ -116,7 +116,7 @@ def held_out_count(fraction, n_rows: int, name: str = "fraction") -> int:
     if isinstance(fraction, (float, np.floating)):
         if not 0.0 <= fraction < 1.0:
             raise ConfigError(f"{name} must be a fraction in [0, 1) or an integer row count, got {fraction!r}.")
-        count = math.ceil(fraction * n_rows)
+        count = math.ceil(round(fraction * n_rows, 6))  # 0.07 * 200 is 14.000000000000002
     else:
         count = int(fraction)
     if count < 0:

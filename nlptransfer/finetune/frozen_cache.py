@@ -1,0 +1,249 @@
+"""Run the frozen bottom of an encoder once per example and train only the top from cached states.
+
+For ``head`` and ``top-k`` the embeddings and the lower transformer layers never change, yet a plain
+loop recomputes them for every example in every epoch. :class:`FrozenPrefixCache` runs them once (no
+grad, eval mode, length-sorted batches), keeps each example's hidden states at the boundary (only its
+real tokens, in one flat tensor) and serves batches of cached states; :class:`TrainableSuffix` runs
+the trainable top layers, pooler and head on them.
+
+The suffix shares its parameters with the real model: training it trains the model, and the saved
+model is the normal full ``*ForSequenceClassification``. It does not re-implement any architecture:
+during its forward the model's embeddings are swapped for a pass-through returning the cached states
+and its layer list for the top layers, and the model's own ``forward`` runs (attention-mask handling,
+pooler, dropout, head). Any encoder :class:`~.layer_groups.LayerGroups` understands works.
+
+With the cache the frozen layers run without dropout (they are a fixed feature extractor), so a cached
+step equals an uncached step of the model whose frozen part is in eval mode. For ``head`` on encoders
+whose head reads only the first token, only that token's state is kept.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import time
+from collections.abc import Sequence
+
+import numpy as np
+import torch
+from torch import nn
+from torch.utils.data import DataLoader, Dataset
+
+from ..errors import ConfigError, check_choice
+from .batching import LengthGroupedSampler, PaddingStats
+from .layer_groups import LayerGroups
+
+logger = logging.getLogger(__name__)
+
+# Encoders whose classification head reads only the first token's final state ([CLS] / <s>).
+FIRST_TOKEN_HEAD_MODEL_TYPES = frozenset({
+    "bert", "roberta", "xlm-roberta", "camembert", "electra", "distilbert", "deberta", "deberta-v2", "mpnet",
+})
+CACHE_DTYPES = {"float32": torch.float32, "bfloat16": torch.bfloat16}
+
+
+class _CachedInput(nn.Module):
+    """Stands in for the embeddings module and returns the cached states it was given."""
+
+    def __init__(self):
+        super().__init__()
+        self.states: torch.Tensor | None = None
+
+    def forward(self, *args, **kwargs) -> torch.Tensor:
+        return self.states
+
+
+def _set_path(root: nn.Module, path: str, value: nn.Module) -> nn.Module:
+    *parents, last = path.split(".")
+    for part in parents:
+        root = getattr(root, part)
+    old = getattr(root, last)
+    setattr(root, last, value)
+    return old
+
+
+class TrainableSuffix(nn.Module):
+    """``forward(hidden_states, attention_mask) -> logits``: the model from the cache boundary up.
+
+    Registered submodules are the model's own trainable top layers, pooler and head (shared objects),
+    so ``state_dict``, DDP and checkpoints cover exactly the parameters that train.
+    """
+
+    def __init__(self, groups: LayerGroups, num_frozen_layers: int):
+        super().__init__()
+        self.layers = nn.ModuleList(groups.layers[num_frozen_layers:])
+        self.pooler = groups.pooler
+        self.head = groups.head
+        # Kept outside the module tree so they are neither saved nor wrapped: the full model and helpers.
+        self._internals = (groups, _CachedInput())
+
+    def forward(self, hidden_states: torch.Tensor, attention_mask: torch.Tensor | None = None, **_ignored):
+        groups, cached_input = self._internals
+        cached_input.states = hidden_states
+        old_embeddings = _set_path(groups.encoder, "embeddings", cached_input)
+        old_layers = _set_path(groups.encoder, groups.layers_path, self.layers)
+        try:
+            output = groups.model(inputs_embeds=hidden_states, attention_mask=attention_mask)
+        finally:
+            _set_path(groups.encoder, groups.layers_path, old_layers)
+            _set_path(groups.encoder, "embeddings", old_embeddings)
+            cached_input.states = None
+        return output.logits if hasattr(output, "logits") else output[0]
+
+
+class _CachedStates(Dataset):
+    """Per-example cached states (views into one flat tensor) and labels."""
+
+    def __init__(self, flat: torch.Tensor, offsets: np.ndarray, labels: Sequence | None):
+        self.flat, self.offsets, self.labels = flat, offsets, labels
+
+    def __len__(self) -> int:
+        return len(self.offsets) - 1
+
+    @property
+    def lengths(self) -> np.ndarray:
+        return np.diff(self.offsets)
+
+    def __getitem__(self, i: int) -> dict:
+        row = {"hidden_states": self.flat[self.offsets[i]:self.offsets[i + 1]]}
+        if self.labels is not None:
+            row["labels"] = self.labels[i]
+        return row
+
+
+class CachedStatesCollator:
+    """Pad cached states (as float32) to the batch's longest example; build the mask; count padding."""
+
+    def __init__(self):
+        self.stats = PaddingStats()
+
+    def __call__(self, rows: list[dict]) -> dict[str, torch.Tensor]:
+        lengths = [len(r["hidden_states"]) for r in rows]
+        width, hidden = max(lengths), rows[0]["hidden_states"].shape[-1]
+        states = torch.zeros((len(rows), width, hidden), dtype=torch.float32)
+        mask = torch.zeros((len(rows), width), dtype=torch.long)
+        for i, (row, n) in enumerate(zip(rows, lengths)):
+            states[i, :n] = row["hidden_states"]
+            mask[i, :n] = 1
+        self.stats.update(lengths, width)
+        batch = {"hidden_states": states, "attention_mask": mask}
+        if "labels" in rows[0]:
+            first = rows[0]["labels"]
+            dtype = torch.float32 if isinstance(first, (list, tuple)) else torch.long
+            batch["labels"] = torch.as_tensor([r["labels"] for r in rows], dtype=dtype)
+        return batch
+
+
+class FrozenPrefixCache:
+    """Cache the output of the embeddings and the bottom ``num_frozen_layers`` layers of ``model``.
+
+    ``model`` is the classifier whose freeze plan keeps those layers (and the embeddings) frozen for
+    the whole run (``FreezePlan.frozen_prefix_layers``). Typical use::
+
+        cache = FrozenPrefixCache(model, plan.frozen_prefix_layers)
+        train_loader, eval_loader = cache.build_dataloaders(train_tok, eval_tok, pad_token_id=0, batch_size=32)
+        run_training_loop(cache.trainable_suffix(), train_loader, eval_loader, args, ...)
+
+    ``build_seconds`` holds the time spent computing the cache (it is not part of any epoch).
+    """
+
+    def __init__(self, model: nn.Module, num_frozen_layers: int, *, batch_size: int = 64,
+                 mixed_precision: str = "no", cache_dtype: str = "float32"):
+        self.groups = LayerGroups.from_model(model)
+        if not 0 <= num_frozen_layers <= self.groups.num_layers:
+            raise ConfigError(f"num_frozen_layers={num_frozen_layers} must be between 0 and the model's "
+                              f"{self.groups.num_layers} layers.")
+        check_choice("cache mixed_precision", mixed_precision, ("no", "bf16"))
+        check_choice("cache_dtype", cache_dtype, tuple(CACHE_DTYPES))
+        trainable = [n for m in [self.groups.embeddings, *self.groups.layers[:num_frozen_layers]]
+                     for n, p in m.named_parameters() if p.requires_grad]
+        trainable += [n for n, p in self.groups.extra.items() if p.requires_grad]
+        if trainable:
+            raise ConfigError(f"The frozen-prefix cache needs the embeddings and the bottom {num_frozen_layers} "
+                              f"layers frozen, but {trainable[0]!r} trains; set use_frozen_cache=False or "
+                              "freeze them (strategy 'head' or 'top-k').")
+        self.model = self.groups.model
+        self.num_frozen_layers = num_frozen_layers
+        self.batch_size = batch_size
+        self.mixed_precision = mixed_precision
+        self.dtype = CACHE_DTYPES[cache_dtype]
+        model_type = getattr(getattr(self.model, "config", None), "model_type", None)
+        # With no trainable layer left, a first-token head only ever reads position 0.
+        self.first_token_only = num_frozen_layers == self.groups.num_layers and model_type in FIRST_TOKEN_HEAD_MODEL_TYPES
+        self.build_seconds = 0.0
+        self._suffix: TrainableSuffix | None = None
+
+    def trainable_suffix(self) -> TrainableSuffix:
+        if self._suffix is None:
+            self._suffix = TrainableSuffix(self.groups, self.num_frozen_layers)
+        return self._suffix
+
+    @contextlib.contextmanager
+    def _prefix_only(self):
+        prefix = nn.ModuleList(self.groups.layers[:self.num_frozen_layers])
+        old = _set_path(self.groups.encoder, self.groups.layers_path, prefix)
+        try:
+            yield
+        finally:
+            _set_path(self.groups.encoder, self.groups.layers_path, old)
+
+    def encode(self, tokenized, *, label_column: str = "labels") -> _CachedStates:
+        """Run the frozen prefix over a tokenised dataset (``input_ids``) and keep its boundary states."""
+        from .batching import DynamicPaddingCollator
+
+        start = time.perf_counter()
+        lengths = np.asarray([len(x) for x in tokenized["input_ids"]], dtype=np.int64)
+        kept = np.ones_like(lengths) if self.first_token_only else lengths
+        offsets = np.concatenate([[0], np.cumsum(kept)])
+        hidden = self.model.config.hidden_size
+        flat = torch.empty((int(offsets[-1]), hidden), dtype=self.dtype)
+        collate = DynamicPaddingCollator(pad_token_id=0)
+        order = np.argsort(-lengths, kind="stable")
+        encoder = self.groups.encoder
+        device = next(encoder.parameters()).device
+        was_training = encoder.training
+        encoder.eval()
+        autocast = torch.autocast(device.type, dtype=torch.bfloat16, enabled=self.mixed_precision == "bf16")
+        columns = [c for c in ("input_ids", "token_type_ids") if c in tokenized.column_names]
+        rows = tokenized.select_columns(columns)
+        try:
+            with torch.no_grad(), autocast, self._prefix_only():
+                for s in range(0, len(order), self.batch_size):
+                    idx = order[s:s + self.batch_size]
+                    batch = collate([rows[int(i)] for i in idx])
+                    batch = {k: v.to(device) for k, v in batch.items()}
+                    states = encoder(**batch).last_hidden_state.float().cpu()
+                    for j, i in enumerate(idx):
+                        n = int(kept[i])
+                        flat[offsets[i]:offsets[i] + n] = states[j, :n]
+        finally:
+            encoder.train(was_training)
+        labels = tokenized[label_column] if label_column in tokenized.column_names else None
+        self.build_seconds += time.perf_counter() - start
+        return _CachedStates(flat, offsets, labels)
+
+    def build_dataloaders(self, train_dataset, eval_dataset=None, *, pad_token_id: int | None = None,
+                          batch_size: int, eval_batch_size: int | None = None, group_by_length: bool = True,
+                          seed: int = 0, mega_batch_mult: int = 50) -> tuple[DataLoader, DataLoader | None]:
+        """Encode the tokenised datasets once and return loaders of cached states (same batching rules as
+        :func:`~.batching.build_dataloaders`; ``pad_token_id`` is accepted for symmetry and unused)."""
+        del pad_token_id  # cached states are padded with zeros under a zero attention mask
+        train_states = self.encode(train_dataset)
+        eval_batch_size = eval_batch_size or batch_size
+        if group_by_length:
+            sampler = LengthGroupedSampler(train_states.lengths, batch_size, seed=seed, mega_batch_mult=mega_batch_mult)
+            train = DataLoader(train_states, batch_size=batch_size, sampler=sampler,
+                               collate_fn=CachedStatesCollator())
+        else:
+            train = DataLoader(train_states, batch_size=batch_size, shuffle=True,
+                               generator=torch.Generator().manual_seed(seed), collate_fn=CachedStatesCollator())
+        evaluation = None
+        if eval_dataset is not None:
+            eval_states = self.encode(eval_dataset)
+            evaluation = DataLoader(eval_states, batch_size=eval_batch_size,
+                                    sampler=LengthGroupedSampler(eval_states.lengths, eval_batch_size, shuffle=False),
+                                    collate_fn=CachedStatesCollator())
+        logger.info("frozen-prefix cache built in %.1fs (%d train%s examples, %s)", self.build_seconds,
+                    len(train_states), f" + {len(evaluation.dataset)} eval" if evaluation is not None else "",
+                    "first token only" if self.first_token_only else "all tokens")
+        return train, evaluation
