@@ -52,10 +52,20 @@ DURATIONS = ["two weeks", "a month", "three months", "six weeks", "ten days", "h
 TIMES = ["every morning", "twice a day", "every few hours", "whenever I switch rooms", "every night", "randomly"]
 
 POS_ADJ = ["excellent", "great", "fantastic", "superb", "really good", "impressive", "spot on", "solid",
-           "voltastic", "buttery smooth", "rock-solid", "snappy", "crisp"]
+           "voltastic", "buttery smooth", "rock-solid", "snappy", "crisp", "brilliant", "a joy to use",
+           "better than expected", "top notch", "seriously good", "flawless", "lovely", "reliable", "stellar"]
 NEG_ADJ = ["awful", "terrible", "poor", "disappointing", "flaky", "useless", "janky", "laggy", "mediocre at best",
-           "a glitchfest", "garbage", "unreliable"]
-NEUTRAL_ADJ = ["okay", "fine", "average", "decent enough", "about what you'd expect", "nothing special", "mid"]
+           "a glitchfest", "garbage", "unreliable", "a mess", "frustrating", "painfully slow", "half-baked",
+           "worse than my old one", "broken out of the box", "a joke", "embarrassing", "buggy", "patchy"]
+NEUTRAL_ADJ = ["okay", "fine", "average", "decent enough", "about what you'd expect", "nothing special", "mid",
+               "acceptable", "so-so", "middle of the road", "as advertised", "standard for the price"]
+FILLERS = ["I use it mostly at the gym", "bought it on sale", "my partner picked it", "came as a gift",
+           "I work from home so it's on all day", "we have a small flat", "I'm not a tech person",
+           "this is my second Voltiq device", "coming from a cheaper brand", "I travel a lot for work",
+           "the packaging was nice", "the manual is two pages", "delivery took four days",
+           "I read the reviews before buying", "my kids use it too", "it replaced an old {competitor}",
+           "I mainly listen to podcasts", "set it up on {platform}", "we have thick walls",
+           "I checked the forums first"]
 
 POS_CLAUSES = [
     "the {aspect} is {pos}", "{aspect} is {pos} for the price", "honestly the {aspect} is {pos}",
@@ -65,6 +75,9 @@ POS_CLAUSES = [
     "way better {aspect} than my old {competitor}", "the {version} update made the {aspect} {pos}",
     "AuraMesh handoff is seamless now", "it's totally voltastic", "the VoltiqLink app is clean and snappy",
     "zero lagspikes since {version}", "set up took two minutes with {feature}",
+    "it hasn't dropped once since I got it", "I was sceptical but the {aspect} won me over",
+    "the {aspect} beats every {competitor} I've owned", "support sorted my question in an hour",
+    "nothing has desynced since the {version} firmware", "the {aspect} keeps surprising me",
 ]
 NEG_CLAUSES = [
     "the {aspect} is {neg}", "{aspect} is {neg} compared to my {competitor}", "honestly the {aspect} is {neg}",
@@ -74,6 +87,9 @@ NEG_CLAUSES = [
     "the {aspect} doesn't hold up", "{feature} never works on the first try", "it's not worth the money",
     "the {aspect} isn't even close to what they advertise", "support told me to reflash it again",
     "SnapCharge barely charges it", "the {aspect} is not good at all", "it dropped off the AuraMesh {time}",
+    "I wanted to like it but the {aspect} is {neg}", "the {aspect} got worse after {version}",
+    "my old {competitor} never had these problems", "three replacements and it still desyncs",
+    "the {aspect} gave up after {duration}", "support keeps closing my ticket",
 ]
 NEUTRAL_CLAUSES = [
     "got the {product} {ago}, setting it up this weekend", "does the {product} work with {platform}?",
@@ -112,18 +128,25 @@ UNLABELLED_TEMPLATES = [
 
 
 def fill(template: str, rng: random.Random, kind: str, product: str) -> str:
-    return template.format(
+    values = dict(
         aspect=rng.choice(ASPECTS[kind]), pos=rng.choice(POS_ADJ), neg=rng.choice(NEG_ADJ),
         neutral=rng.choice(NEUTRAL_ADJ), feature=rng.choice(FEATURES), version=rng.choice(VERSIONS),
         platform=rng.choice(PLATFORMS), competitor=rng.choice(COMPETITORS), duration=rng.choice(DURATIONS),
         time=rng.choice(TIMES), product=product, ago=rng.choice(["yesterday", "last week", "on Friday", "today"]),
-        posc=rng.choice(POS_CLAUSES).format(
-            aspect=rng.choice(ASPECTS[kind]), pos=rng.choice(POS_ADJ), feature=rng.choice(FEATURES),
-            duration=rng.choice(DURATIONS), competitor=rng.choice(COMPETITORS), version=rng.choice(VERSIONS)),
-        negc=rng.choice(NEG_CLAUSES).format(
-            aspect=rng.choice(ASPECTS[kind]), neg=rng.choice(NEG_ADJ), feature=rng.choice(FEATURES),
-            time=rng.choice(TIMES), competitor=rng.choice(COMPETITORS), version=rng.choice(VERSIONS)),
     )
+    if "{posc}" in template:
+        values["posc"] = fill(rng.choice(POS_CLAUSES), rng, kind, product)
+    if "{negc}" in template:
+        values["negc"] = fill(rng.choice(NEG_CLAUSES), rng, kind, product)
+    return template.format(**values)
+
+
+def _sentences(first: str, second: str) -> str:
+    return first + (" " if first.endswith(("?", "!", ".")) else ". ") + second
+
+
+def _filler(rng: random.Random, kind: str, product: str) -> str:
+    return fill(rng.choice(FILLERS), rng, kind, product)
 
 
 def _clause(pool: list[str], rng: random.Random, kind: str, product: str) -> str:
@@ -138,7 +161,7 @@ def review(label: str, rng: random.Random) -> str:
         parts = [_clause(NEUTRAL_CLAUSES, rng, kind, product)]
         if rng.random() < 0.3:
             parts.append(_clause(NEUTRAL_CLAUSES, rng, kind, product))
-        text = ". ".join(parts)
+        text = parts[0] if len(parts) == 1 else _sentences(*parts)
     else:
         main, other = (POS_CLAUSES, NEG_CLAUSES) if label == "positive" else (NEG_CLAUSES, POS_CLAUSES)
         verdicts = POS_VERDICTS if label == "positive" else NEG_VERDICTS
@@ -153,7 +176,12 @@ def review(label: str, rng: random.Random) -> str:
             parts.insert(0, f"my {product}" if rng.random() < 0.5 else f"the {product}")
             parts[0:2] = [parts[0] + ": " + parts[1]]
         text = ", ".join(parts)
+    if rng.random() < 0.3:  # context that carries no polarity, before or after the opinion
+        filler = _filler(rng, kind, product)
+        text = _sentences(filler, text) if rng.random() < 0.5 else _sentences(text, filler[0].upper() + filler[1:])
     ending = rng.choice(EMOJI[label]) if rng.random() < 0.08 else rng.choice(ENDINGS)
+    if text.endswith("?") and not ending.startswith(" "):
+        ending = ""  # no "?." or "?!!"
     text = fill(rng.choice(OPENERS), rng, kind, product) + text + ending
     text = text[0].upper() + text[1:] if rng.random() < 0.7 else text.lower()
     return text

@@ -41,6 +41,10 @@ class AdaptConfig:
         default=5, metadata={"help": "Minimum corpus count for a NEW domain word to be added. Kept separate from "
                                      "min_count because gensim drops new words under min_count silently "
                                      "(gensim #3352); the report says how many were dropped."})
+    warmup_epochs: int = field(
+        default=1, metadata={"help": "continue: epochs at the start during which the pretrained rows stay frozen "
+                                     "while the (zero-initialised) output layer adapts to them; 0 = none. "
+                                     "Not used when continuing a fastText .bin (its output layer is trained)."})
     max_vocab: int | None = field(
         default=None, metadata={"help": "Cap on the training vocabulary (most frequent corpus words kept); "
                                         "None = no cap."})
@@ -86,6 +90,8 @@ class AdaptConfig:
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < low:
                 raise ConfigError(f"{name} must be an integer >= {low}, got {value!r}.")
+        if isinstance(self.warmup_epochs, bool) or not isinstance(self.warmup_epochs, int) or self.warmup_epochs < 0:
+            raise ConfigError(f"warmup_epochs must be an integer >= 0, got {self.warmup_epochs!r}.")
         for name in ("max_vocab", "vector_size"):
             value = getattr(self, name)
             if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):

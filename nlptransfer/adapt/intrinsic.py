@@ -39,6 +39,12 @@ def to_keyed_vectors(words: list[str], matrix: np.ndarray):
 
 def word_pair_spearman(kv, path: Path) -> dict:
     """Spearman correlation with human similarity judgements, plus the share of pairs skipped as OOV."""
+    known = {w.upper() for w in kv.index_to_key}
+    pairs = [line.split("\t")[:2] for line in path.read_text(encoding="utf-8").splitlines()
+             if line.strip() and not line.startswith("#")]
+    found = sum(1 for a, b in pairs if a.upper() in known and b.upper() in known)
+    if found < 3:  # gensim's correlation raises below 2 pairs; a correlation of 2 points means nothing
+        return {"spearman": None, "oov_pairs_percent": 100.0 * (len(pairs) - found) / max(len(pairs), 1)}
     with _quiet_gensim():
         _pearson, spearman, oov_percent = kv.evaluate_word_pairs(
             str(path), restrict_vocab=len(kv.index_to_key), case_insensitive=True)
@@ -137,8 +143,8 @@ def intrinsic_scores(words: list[str], matrix: np.ndarray, data_dir: Path | None
     else:
         kv = _pair_subtable(list(words), matrix, needed)
         scores.update({name: word_pair_spearman(kv, data_dir / f) for name, f in PAIR_FILES.items()})
-    scores["analogy"] = reuse["analogy"] if same_analogy else analogy_accuracy(words, matrix,
-                                                                                data_dir / ANALOGY_FILE)
+    scores["analogy"] = reuse["analogy"] if same_analogy else analogy_accuracy(
+        words, matrix, data_dir / ANALOGY_FILE, restrict_vocab=ANALOGY_RESTRICT_VOCAB)
     return scores
 
 

@@ -68,7 +68,8 @@ def _train_from_pretrained(pretrained, corpus, plan, config, callbacks, *, lock:
         return _train_from_fasttext_bin(pretrained, corpus, plan, config, callbacks, lock=lock)
     model, model_idx, pre_idx = _init_from_pretrained(pretrained, corpus, plan, config)
     guard = training.LockedRowsGuard(model_idx, pretrained.matrix[pre_idx]) if lock else None
-    stats = training.train(model, corpus.sentences, config, locked=guard, callbacks=callbacks)
+    warmup = None if lock else training.UnlockAfterWarmup(model_idx, min(config.warmup_epochs, config.epochs))
+    stats = training.train(model, corpus.sentences, config, locked=guard, warmup=warmup, callbacks=callbacks)
     new_words = _new_words_in_model_order(model, plan)
     new_rows = model.wv.vectors[[model.wv.key_to_index[w] for w in new_words]]
     matrix = np.vstack([pretrained.matrix, new_rows]).astype(np.float32, copy=False)
@@ -86,9 +87,8 @@ def _train_from_fasttext_bin(pretrained, corpus, plan, config, callbacks, *, loc
     model.alpha, model.min_alpha, model.window = config.alpha, config.min_alpha, config.window
     model.sample, model.workers, model.epochs = config.sample, config.workers, config.epochs
     training.build_vocab(model, plan, corpus_count=len(corpus.sentences), update=True)
-    guard = None
-    if lock:
-        guard = training.LockedRowsGuard(np.arange(n_original), pretrained.matrix)
+    guard = training.LockedRowsGuard(np.arange(n_original), pretrained.matrix) if lock else None
+    # a .bin brings its trained output layer, so continue needs no warm-up
     stats = training.train(model, corpus.sentences, config, locked=guard, callbacks=callbacks)
     matrix = np.array(model.wv.vectors, dtype=np.float32)
     if lock:

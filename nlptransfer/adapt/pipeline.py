@@ -61,9 +61,9 @@ def _labelled_token_lists(labelled, tokenizer: WordTokenizer) -> list[list[str]]
 
         labelled = load_labelled(labelled)
     splits = getattr(labelled, "splits", labelled)
-    if hasattr(splits, "values") and not hasattr(splits, "column_names"):  # DatasetDict / dict of splits
+    if isinstance(splits, dict):  # DatasetDict (a dict subclass) or a plain dict of splits
         texts = [t for split in splits.values() for t in split["text"]]
-    elif hasattr(splits, "column_names"):
+    elif hasattr(splits, "column_names"):  # a Dataset
         texts = list(splits["text"])
     else:
         texts = list(splits)
@@ -117,8 +117,8 @@ def adapt_vectors(pretrained, corpus, config: AdaptConfig | None = None, *, labe
     log_plan(plan)
     mode_fn = ADAPT_MODES.get(config.mode)
     output = mode_fn(source, domain, plan, config, list(callbacks))
-    timings["adapt"] = time.perf_counter() - start  # vocab build, init copy, training, lock checks, merge
     vectors = _build_output_vectors(output, source, config)
+    timings["adapt"] = time.perf_counter() - start  # counting, vocab build, init copy, training, lock, merge
     if not report:
         return AdaptationResult(vectors=vectors, report=None, model=output.model)
 

@@ -4,11 +4,13 @@ Locking, verified on gensim 4.4 (``word2vec_inner.pyx`` / ``fasttext_inner.pyx``
 ``test_adapt_lock.py``):
 
 - Word2Vec scales every input-vector update by ``wv.vectors_lockf[index % len(vectors_lockf)]`` in
-  all four kernels (sg/cbow x negative/hs) and in the ``corpus_file`` path, so a full-length lockf
-  array with 0.0 on the pretrained rows keeps them bit-identical. The array is NOT resized when the
-  vocabulary grows (``build_vocab(update=True)`` leaves it one entry short and the modulo silently
-  wraps the new words onto other words' factors -- gensim #3094/#3100 report the same family of
-  problems), so it must be set after the last vocabulary change, which :func:`train` does.
+  all four kernels (sg/cbow x negative/hs) and in the ``corpus_file`` path, so a FULL-LENGTH lockf
+  array with 0.0 on the pretrained rows keeps them bit-identical (tested for cbow/sg, negative/hs).
+  What breaks it: since 4.0 the array is a 1-element no-op by default and is never resized --
+  ``build_vocab(update=True)`` leaves it at its old length and the modulo silently applies other
+  words' factors to the new words; code indexing it per word fails (gensim #3094), and users saw
+  "0.0 does not suppress changes" (#3100). So :func:`train` builds it after the last vocabulary
+  change, and puts the 1-element no-op back afterwards.
 - FastText scales vocab-row updates by ``vectors_vocab_lockf`` but a word's vector is the mean of its
   vocab row and its character n-gram buckets, and buckets are shared with new words. Freezing the
   buckets would stop new words from learning their subwords, so :class:`LockedRowsGuard` instead
@@ -142,6 +144,32 @@ class LockedRowsGuard(CallbackAny2Vec):
         self.enforce(model)
 
 
+class UnlockAfterWarmup(CallbackAny2Vec):
+    """Hold the pretrained rows still for the first ``epochs`` epochs, then let them train.
+
+    The output layer starts at zero; while it is still meaningless, the gradients it sends to the
+    pretrained input rows mostly scramble them (large drift of frequent words). Warming it up against
+    frozen pretrained rows first keeps ``continue`` close to the pretrained space.
+    """
+
+    def __init__(self, indices: np.ndarray, epochs: int):
+        self.indices = np.asarray(indices, dtype=np.int64)
+        self.epochs = epochs
+        self._done = 0
+
+    def lockf_for(self, model) -> np.ndarray:
+        lockf = np.ones(len(model.wv), dtype=np.float32)
+        lockf[self.indices] = 0.0
+        return lockf
+
+    def on_epoch_end(self, model) -> None:
+        self._done += 1
+        if self._done == self.epochs:
+            # in place: the training threads hold a pointer to this array
+            target = model.wv.vectors_vocab_lockf if isinstance(model, FastText) else model.wv.vectors_lockf
+            target[:] = 1.0
+
+
 class EpochLossRecorder(CallbackAny2Vec):
     """gensim's loss is a running total over the whole ``train()`` call; keep per-epoch deltas."""
 
@@ -184,17 +212,20 @@ class TrainingStats:
 
 
 def train(model, sentences: list[list[str]], config: AdaptConfig, *, locked: LockedRowsGuard | None = None,
-          callbacks=()) -> TrainingStats:
+          warmup: UnlockAfterWarmup | None = None, callbacks=()) -> TrainingStats:
     """Run gensim's training on ``sentences`` with per-epoch loss, lock enforcement and user callbacks."""
-    if locked is not None:
+    if warmup is not None and warmup.epochs > 0:
         if isinstance(model, FastText):
-            lockf = np.ones(len(model.wv), dtype=np.float32)
-            lockf[locked.indices] = 0.0
+            model.wv.vectors_vocab_lockf = warmup.lockf_for(model)
+        else:
+            model.wv.vectors_lockf = warmup.lockf_for(model)
+        callbacks = [warmup, *callbacks]
+    if locked is not None:  # full length, after the final vocabulary build (see module docstring)
+        lockf = np.ones(len(model.wv), dtype=np.float32)
+        lockf[locked.indices] = 0.0
+        if isinstance(model, FastText):
             model.wv.vectors_vocab_lockf = lockf
         else:
-            # Full length, set after the final vocabulary build (see module docstring).
-            lockf = np.ones(len(model.wv), dtype=np.float32)
-            lockf[locked.indices] = 0.0
             model.wv.vectors_lockf = lockf
     recorder = EpochLossRecorder()
     all_callbacks = [recorder, *([locked] if locked is not None else []), *callbacks]
@@ -207,9 +238,11 @@ def train(model, sentences: list[list[str]], config: AdaptConfig, *, locked: Loc
         locked.enforce(model)  # final restore, and for FastText the final composed vectors
         if isinstance(model, FastText):
             model.wv.adjust_vectors()
+    # back to gensim's compact no-op arrays, so a later build_vocab(update=True) cannot misindex them
+    if isinstance(model, FastText):
+        model.wv.vectors_vocab_lockf = np.ones(1, dtype=np.float32)
+    else:
         model.wv.vectors_lockf = np.ones(1, dtype=np.float32)
-        if hasattr(model.wv, "vectors_vocab_lockf"):
-            model.wv.vectors_vocab_lockf = np.ones(1, dtype=np.float32)
     if isinstance(model, FastText):
         loss, note = None, ("not available: gensim's FastText does not compute a training loss (it always "
                             "reports 0, gensim #3228)")

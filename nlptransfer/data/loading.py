@@ -21,7 +21,7 @@ from pathlib import Path
 from ..errors import ConfigError, DataError, LabelError, UsageError, did_you_mean
 from .formats import EXTENSION_FORMATS, FILE_FORMATS, RawTable, detect_format, missing_path_error, read_table
 from .labels import LabelSchema
-from .sampling import held_out_count, stratified_split_indices
+from .sampling import few_shot, held_out_count, stratified_split_indices
 
 logger = logging.getLogger(__name__)
 
@@ -462,4 +462,5 @@ def _log_sizes(info: dict) -> None:
     logger.info("Loaded %s: %s", info["source"], ", ".join(parts))
 
 
-__all__ = ["LoadConfig", "LabelledData", "load_labelled", "make_config", "find_split_files", "FORMATS"]
+# few_shot is re-exported: callers were told "loading offers load_labelled and few_shot".
+__all__ = ["LoadConfig", "LabelledData", "load_labelled", "make_config", "find_split_files", "FORMATS", "few_shot"]

@@ -82,7 +82,7 @@ def tokenize_for_classification(
     max_length: int,
     truncation: str = "head",
     multi_label: bool = False,
-    window_stride: int = 0,
+    window_stride: int = 64,
     text_column: str = "text",
     label_column: str = "label",
     source: str = "training data",
@@ -92,8 +92,8 @@ def tokenize_for_classification(
     The result has ``input_ids``, ``attention_mask``, ``length`` and, when ``schema`` is given and the
     dataset has labels, ``labels`` (class ids, or multi-hot float rows when ``multi_label``). Texts
     are tokenised whole and cut by ``truncation`` (``head``/``tail``/``head+tail``) with the special
-    tokens kept; ``window`` instead emits one row per window of ``max_length`` tokens overlapping by
-    ``window_stride`` tokens, plus a ``doc_index`` column pointing at the source row. Padding is left
+    tokens kept; ``window`` instead emits one row per window of ``max_length`` tokens, starting every
+    ``window_stride`` text tokens, plus a ``doc_index`` column pointing at the source row. Padding is left
     to :class:`DynamicPaddingCollator`.
     """
     import datasets

@@ -75,22 +75,23 @@ def window_single(
 ) -> list[list[int]]:
     """Split one text into windows of at most ``max_len`` tokens, each with the special tokens.
 
-    ``stride`` is the number of content tokens consecutive windows share (the meaning of ``stride`` in
-    Hugging Face tokenizers' ``return_overflowing_tokens``); the last window ends at the text's end.
-    A text that fits gives one window, identical to the input.
+    ``stride`` is the number of text tokens between the starts of consecutive windows (as
+    ``FinetuneArguments.window_stride``), so windows overlap by ``max_len - specials - stride`` tokens;
+    it must be between 1 and the text tokens per window (windows touch). The last window ends at the
+    text's end. A text that fits gives one window, identical to the input.
     """
     ids = list(ids)
     if len(ids) <= max_len:
         return [ids]
     room = _check_room(max_len, num_prefix, num_suffix)
-    if not 0 <= stride < room:
+    if not 1 <= stride <= room:
         raise ConfigError(
-            f"window stride (overlap) {stride} must be >= 0 and smaller than the {room} text tokens per "
-            f"window at max_length={max_len}; try stride={room // 4}."
+            f"window stride {stride} (tokens between window starts) must be between 1 and the {room} text "
+            f"tokens per window at max_length={max_len}, or windows would skip text; try stride={room // 2}."
         )
     prefix, suffix = ids[:num_prefix], ids[len(ids) - num_suffix:]
     content = ids[num_prefix:len(ids) - num_suffix]
-    step = room - stride
+    step = stride
     windows = []
     start = 0
     while True:

@@ -177,6 +177,14 @@ class LoopCallback:
     def on_train_end(self, state: LoopState, model) -> None: ...
 
 
+def _has_accelerator_device() -> bool:
+    if torch.cuda.is_available():
+        return True
+    mps = getattr(torch.backends, "mps", None)
+    xpu = getattr(torch, "xpu", None)
+    return bool((mps and mps.is_available()) or (xpu and xpu.is_available()))
+
+
 def make_accelerator(args: LoopArguments):
     """An ``Accelerator`` configured for :func:`run_training_loop` (accumulation, precision, seedable sampler)."""
     from accelerate import Accelerator
@@ -191,6 +199,8 @@ def make_accelerator(args: LoopArguments):
     # for Accelerate's own rule; the per-window ``accelerator.step`` handles the short last window.
     plugin = GradientAccumulationPlugin(num_steps=args.gradient_accumulation_steps, sync_with_dataloader=False)
     return Accelerator(
+        # Accelerate only turns torchrun's WORLD_SIZE into MULTI_CPU (gloo) when told cpu=True.
+        cpu=not _has_accelerator_device(),
         mixed_precision=args.mixed_precision,
         gradient_accumulation_plugin=plugin,
         dataloader_config=DataLoaderConfiguration(use_seedable_sampler=True),
@@ -432,6 +442,7 @@ def run_training_loop(
     optimizer_grouped_parameters: list[dict] | None = None,
     callbacks: Sequence[Any] | None = None,
     accelerator=None,
+    report_model: torch.nn.Module | None = None,
 ) -> LoopResult:
     """Train ``model`` with AdamW + warmup/decay, evaluate, early-stop, checkpoint and restore the best.
 
@@ -440,6 +451,8 @@ def run_training_loop(
     frozen parameters (``requires_grad=False``) that a callback unfreezes later: AdamW skips
     parameters without gradients. Returns a :class:`LoopResult`; the (unwrapped) model is modified in
     place and, when there is an evaluation set, ends with the weights of its best evaluation.
+    ``report_model`` is the model whose trainable-parameter report is logged at the start (default
+    ``model``; the full classifier when ``model`` is only its trainable top, as with the frozen cache).
     """
     from transformers import get_scheduler
 
@@ -482,7 +495,7 @@ def run_training_loop(
     if accelerator.is_main_process:
         from .strategies import trainable_parameter_report
 
-        logger.info("%s", trainable_parameter_report(run.unwrapped))
+        logger.info("%s", trainable_parameter_report(report_model if report_model is not None else run.unwrapped))
         logger.info("training: %d epochs x %d optimizer steps (batch %d x accumulation %d x %d processes), "
                     "warmup %d steps", args.num_epochs, steps_per_epoch, args.batch_size, accum,
                     accelerator.num_processes, int(args.warmup_fraction * total_steps))

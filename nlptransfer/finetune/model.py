@@ -10,6 +10,7 @@ that ``AutoModelForSequenceClassification`` loads as is, plus ``label_schema.jso
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 from collections.abc import Sequence
@@ -52,11 +53,30 @@ def build_model(args: FinetuneArguments, schema: LabelSchema):
     path = args.resolved_model_path
     _check_model_source(path)
     set_seed(args.seed)
-    return AutoModelForSequenceClassification.from_pretrained(
-        path, num_labels=schema.num_labels, id2label=schema.id2label, label2id=schema.label2id,
-        problem_type="multi_label_classification" if schema.multi_label else "single_label_classification",
-        ignore_mismatched_sizes=True,  # a checkpoint fine-tuned on another label set gets a new head
-    )
+    with _model_load_errors(path):
+        return AutoModelForSequenceClassification.from_pretrained(
+            path, num_labels=schema.num_labels, id2label=schema.id2label, label2id=schema.label2id,
+            problem_type="multi_label_classification" if schema.multi_label else "single_label_classification",
+            ignore_mismatched_sizes=True,  # a checkpoint fine-tuned on another label set gets a new head
+        )
+
+
+def load_tokenizer(path: str):
+    from transformers import AutoTokenizer
+
+    _check_model_source(path)
+    with _model_load_errors(path):
+        return AutoTokenizer.from_pretrained(path)
+
+
+@contextlib.contextmanager
+def _model_load_errors(path: str):
+    try:
+        yield
+    except OSError as err:  # transformers reports a missing/unreachable Hub model as OSError
+        raise DataFileNotFoundError(
+            f"Cannot load model {path!r}: {str(err).splitlines()[0]} Pass a local model folder, or allow Hub "
+            "downloads (unset HF_HUB_OFFLINE) for a Hub id.") from err
 
 
 def _check_dataset(data, name: str, multi_label: bool) -> None:
@@ -91,9 +111,9 @@ class TransformerClassifier(TransferClassifier):
     """Fine-tuned transformer classifier. ``TransformerClassifier(strategy="top-k", top_k=2).fit(train, val)``."""
 
     def __init__(self, args: FinetuneArguments | None = None, **options):
-        self.args = args if args is not None else FinetuneArguments(**options)
-        if args is not None and options:
-            self.args = FinetuneArguments.from_dict({**self.args.to_dict(), **options})
+        if args is None or options:
+            args = FinetuneArguments.from_dict({**(args.to_dict() if args is not None else {}), **options})
+        self.args = args
         self.model = None
         self.tokenizer = None
         self.schema: LabelSchema | None = None
@@ -103,8 +123,6 @@ class TransformerClassifier(TransferClassifier):
 
     # ---- training -------------------------------------------------------------------------------
     def fit(self, train, validation=None, *, schema: LabelSchema | None = None) -> TransformerClassifier:
-        from transformers import AutoTokenizer
-
         from .batching import build_dataloaders, tokenize_for_classification
         from .strategies import apply_strategy, trainable_parameter_counts
 
@@ -118,7 +136,7 @@ class TransformerClassifier(TransferClassifier):
         if self.schema.multi_label != args.multi_label:
             raise DataError(f"multi_label={args.multi_label} but the label schema says "
                             f"multi_label={self.schema.multi_label}; set both the same way.")
-        self.tokenizer = AutoTokenizer.from_pretrained(args.resolved_model_path)
+        self.tokenizer = load_tokenizer(args.resolved_model_path)
         model = build_model(args, self.schema)
         setup = apply_strategy(model, args)
 
@@ -146,7 +164,8 @@ class TransformerClassifier(TransferClassifier):
         if args.use_frozen_cache and setup.plan.frozen_prefix_layers is not None:
             from .frozen_cache import FrozenPrefixCache
 
-            cache = FrozenPrefixCache(setup.model, setup.plan.frozen_prefix_layers)
+            cache = FrozenPrefixCache(setup.model, setup.plan.frozen_prefix_layers, batch_size=args.eval_batch_size,
+                                      mixed_precision="bf16" if args.mixed_precision == "bf16" else "no")
             train_model = cache.trainable_suffix()
             train_loader, eval_loader = cache.build_dataloaders(
                 train_tok, eval_tok, pad_token_id=pad_id, batch_size=args.batch_size,
@@ -160,7 +179,7 @@ class TransformerClassifier(TransferClassifier):
 
         result = run_training_loop(
             train_model, train_loader, eval_loader, args, compute_metrics=make_compute_metrics(self.schema),
-            loss_fn=loss_fn, optimizer_grouped_parameters=groups, callbacks=setup.callbacks)
+            loss_fn=loss_fn, optimizer_grouped_parameters=groups, callbacks=setup.callbacks, report_model=setup.model)
         self.model = setup.model.eval()
         self.loop_result = result
         padding = getattr(getattr(train_loader, "collate_fn", None), "stats", None)

@@ -94,6 +94,8 @@ def sniff_format(path: Path) -> str:
         raise VectorFormatError(f"{path}: the file is gzip-compressed; decompress it first (gunzip {path.name}).")
     if head[:4] == b"PK\x03\x04":
         raise VectorFormatError(f"{path}: the file is a zip archive; extract the vectors file from it first.")
+    if head.startswith(b"\xef\xbb\xbf"):  # UTF-8 byte order mark from Windows editors
+        head = head[3:]
     if len(head) >= 8:
         first, second = struct.unpack("<ii", head[:8])
         if first == FASTTEXT_MAGIC:
@@ -310,8 +312,9 @@ def _parse_floats(path: Path, rests: list[bytes], dim: int, header: bool) -> np.
 
     blob = b"\n".join(rests)
     try:
+        # na_filter stays on so "nan"/"NaN"/"NA" become NaN, which the finiteness check then reports.
         frame = pd.read_csv(io.BytesIO(blob), sep=" ", header=None, dtype=np.float32, engine="c",
-                            na_filter=False, quoting=3, skip_blank_lines=False)
+                            quoting=3, skip_blank_lines=False)
         matrix = frame.to_numpy(dtype=np.float32)
     except (ValueError, TypeError, pd.errors.ParserError):
         matrix = None
@@ -410,7 +413,7 @@ def parse_fasttext_bin(path: Path, *, limit: int | None = None, encoding: str = 
         raise VectorFormatError(
             f"{path}: a word is not valid {encoding}; pass the file's encoding (e.g. encoding='latin-1')."
         ) from None
-    except (struct.error, EOFError, ValueError, MemoryError, OverflowError, IndexError) as err:
+    except (struct.error, EOFError, ValueError, MemoryError, OverflowError, IndexError, AssertionError) as err:
         raise VectorFormatError(
             f"{path}: truncated or corrupt fastText .bin ({type(err).__name__}: {err}); re-download it."
         ) from None

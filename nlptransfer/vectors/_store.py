@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import json
+import logging
 from pathlib import Path
 
 import numpy as np
@@ -52,7 +53,13 @@ def write_folder(vectors, folder: Path, *, gensim: bool = True, extra_meta: dict
         kv.key_to_index = dict(vectors.key_to_index)
         kv.vectors = np.ascontiguousarray(vectors.matrix)
         # separately=["vectors"] makes gensim np.save the matrix as vectors.kv.vectors.npy, our MATRIX_FILE.
-        kv.save(str(folder / GENSIM_FILE), separately=["vectors"], pickle_protocol=4)
+        gensim_log = logging.getLogger("gensim.utils")
+        level = gensim_log.level
+        gensim_log.setLevel(max(level, logging.WARNING))  # its per-file INFO lines are noise here
+        try:
+            kv.save(str(folder / GENSIM_FILE), separately=["vectors"], pickle_protocol=4)
+        finally:
+            gensim_log.setLevel(level)
     else:
         np.save(folder / MATRIX_FILE, np.ascontiguousarray(vectors.matrix))
     files = {"matrix": MATRIX_FILE, "vocab": VOCAB_FILE, "hashes": HASHES_FILE, "rows": ROWS_FILE}

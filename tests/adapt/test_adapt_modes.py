@@ -139,3 +139,14 @@ def test_long_documents_are_split_for_gensim(make_config):
     corpus = load_domain_corpus([" ".join(["w"] * (GENSIM_MAX_SENTENCE + 5))], WordTokenizer())
     assert [len(s) for s in corpus.sentences] == [GENSIM_MAX_SENTENCE, 5]
     assert corpus.documents == 1
+
+
+def test_continue_warmup_freezes_pretrained_rows_first(pretrained, domain_texts, make_config):
+    original = np.array(pretrained.matrix, copy=True)
+    frozen = adapt_vectors(pretrained, domain_texts, make_config(mode="continue", epochs=2, warmup_epochs=2),
+                           report=False).vectors
+    assert frozen.matrix[: len(original)].tobytes() == original.tobytes()  # every epoch was warm-up
+    moved = adapt_vectors(pretrained, domain_texts, make_config(mode="continue", epochs=2, warmup_epochs=1),
+                          report=False)
+    assert not np.array_equal(moved.vectors.vector("game"), original[pretrained.key_to_index["game"]])
+    assert len(moved.model.wv.vectors_lockf) == 1  # gensim's no-op array is back after training

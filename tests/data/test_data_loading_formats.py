@@ -11,7 +11,7 @@ import pytest
 from datatest_helpers import tiny, write_csv, write_jsonl
 
 from nlptransfer.data import LabelledData, LoadConfig, load_labelled
-from nlptransfer.errors import UsageError
+from nlptransfer.errors import DataError, UsageError
 
 
 def as_rows(dd) -> dict[str, list[tuple]]:
@@ -187,3 +187,22 @@ def test_labelled_data_access_and_summary(from_csv):
     assert summary["created"]["validation"]["stratified"] is True
     text = from_csv.format_summary()
     assert "train" in text and "18" in text and "held out from train" in text
+
+
+def test_dataset_folder_with_named_configurations(tmp_path, isolated_hf_cache):
+    for config, rows in (("emotion", [("yay", "joy"), ("grr", "anger")]), ("irony", [("sure", "irony"),
+                                                                                      ("ok", "non_irony")])):
+        write_csv(tmp_path / config / "train.csv", rows)
+    (tmp_path / "README.md").write_text(
+        "---\nconfigs:\n- config_name: emotion\n  data_files:\n  - split: train\n    path: emotion/train.csv\n"
+        "- config_name: irony\n  data_files:\n  - split: train\n    path: irony/train.csv\n---\n", encoding="utf-8")
+    data = load_labelled(tmp_path, hub_config="irony", validation_size=0)
+    assert data.schema.names == ("irony", "non_irony")
+    with pytest.raises(DataError, match=r"load_dataset\(.*\) failed: .*Pass hub_config=\.\.\. \(--hub-config\)"):
+        load_labelled(tmp_path, validation_size=0)
+
+
+def test_windows_line_endings(tmp_path):
+    path = tmp_path / "crlf.csv"
+    path.write_bytes(b'text,label\r\n"two\r\nlines",a\r\nplain,b\r\n')
+    assert list(load_labelled(path, validation_size=0).splits["train"]["text"]) == ["two\r\nlines", "plain"]

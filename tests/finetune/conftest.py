@@ -4,7 +4,11 @@ tokenizer, saved once per session to a folder that ``from_pretrained`` takes, an
 from __future__ import annotations
 
 import pytest
+import torch
 from finetune_helpers import TINY_MAX_POSITIONS, TINY_VOCAB, make_dataset, tiny_config
+
+# Tiny models run faster on one thread, and the 2 shared cores are usually busy with other jobs.
+torch.set_num_threads(1)
 
 
 @pytest.fixture(scope="session")

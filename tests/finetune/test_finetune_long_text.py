@@ -35,7 +35,7 @@ def test_head_tail_and_head_plus_tail_keep_special_tokens():
 
 def test_short_input_is_returned_unchanged():
     assert truncate_ids(doc(3), 10, "tail") == doc(3)
-    assert window_single(doc(3), 10, stride=2) == [doc(3)]
+    assert window_single(doc(3), 10, stride=4) == [doc(3)]
 
 
 def test_roberta_style_two_suffix_tokens():
@@ -50,7 +50,9 @@ def test_unknown_strategy_and_no_room_raise_with_suggestion():
     with pytest.raises(ConfigError, match="no room"):
         truncate_ids(doc(20), 2, "head")
     with pytest.raises(ConfigError, match="stride"):
-        window_single(doc(20), 10, stride=8)
+        window_single(doc(20), 10, stride=9)  # 8 text tokens per window: a stride of 9 skips tokens
+    with pytest.raises(ConfigError, match="stride"):
+        window_single(doc(20), 10, stride=0)
 
 
 @settings(max_examples=60, deadline=None)
@@ -66,21 +68,24 @@ def test_truncation_properties(n, max_len, strategy):
 
 @settings(max_examples=60, deadline=None)
 @given(n=st.integers(1, 80), max_len=st.integers(4, 20), data=st.data())
-def test_windows_cover_every_token_with_the_requested_overlap(n, max_len, data):
+def test_windows_cover_every_token_starting_every_stride_tokens(n, max_len, data):
     room = max_len - 2
-    stride = data.draw(st.integers(0, room - 1))
+    stride = data.draw(st.integers(1, room))
     windows = window_single(doc(n), max_len, stride)
     assert all(len(w) <= max_len and w[0] == CLS and w[-1] == SEP for w in windows)
     contents = [w[1:-1] for w in windows]
     covered = sorted(set().union(*map(set, contents)))
     assert covered == list(range(1000, 1000 + n))
-    for a, b in zip(contents, contents[1:-1]):  # all but the final pair overlap by exactly `stride`
-        assert len(set(a) & set(b)) == stride
+    starts = [c[0] for c in contents]
+    assert all(b - a == stride for a, b in zip(starts, starts[1:]))
+    if n > room:
+        assert all(len(c) == room for c in contents[:-1])
+        assert contents[-1][-1] == 1000 + n - 1
 
 
 def test_window_ids_returns_doc_index_per_window():
-    windows, index = window_ids([doc(3), doc(25), doc(1)], 10, stride=2)
-    assert index.tolist() == [0, 1, 1, 1, 1, 2]
+    windows, index = window_ids([doc(3), doc(25), doc(1)], 10, stride=6)
+    assert index.tolist() == [0, 1, 1, 1, 1, 2]  # 25 text tokens: windows start at 0, 6, 12, 18
     assert windows[0] == doc(3) and windows[-1] == doc(1)
 
 
