@@ -58,14 +58,16 @@ def run(args) -> int:
     out.mkdir(parents=True, exist_ok=True)
     eval_split = "test" if "test" in data.splits else "validation"
     config = StudyConfig(seeds=_int_list(args.seeds), metric=args.metric, baseline=baseline,
-                         negative_transfer_margin=args.margin, eval_split=eval_split)
+                         negative_transfer_margin=args.margin, eval_split=eval_split,
+                         scratch_methods=[p.name for p in presets if not p.transfer])
     result = run_study(factories, data, config)
     result.to_json(out / "study.json")
     (out / "study.md").write_text(result.to_markdown() + "\n", encoding="utf-8")
     print(result.to_markdown())
     if args.curve:
         curve_config = LearningCurveConfig(seeds=config.seeds, metric=config.metric, baseline=baseline,
-                                           eval_split=eval_split, sizes=_int_list(args.curve))
+                                           eval_split=eval_split, scratch_methods=config.scratch_methods,
+                                           sizes=_int_list(args.curve))
         curve = run_learning_curve(factories, data, curve_config)
         curve.to_json(out / "curve.json")
         (out / "curve.md").write_text(curve.to_markdown() + "\n", encoding="utf-8")

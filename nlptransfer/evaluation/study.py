@@ -36,6 +36,10 @@ class StudyConfig:
     seeds: list[int] = field(default_factory=lambda: [13, 42, 87], metadata={"help": "Seeds; one run per seed per method."})
     metric: str = field(default="macro_f1", metadata={"help": "Metric to compare (a key of evaluate())."})
     baseline: str = field(default="scratch", metadata={"help": "Name of the from-scratch method to compare against."})
+    scratch_methods: list[str] = field(
+        default_factory=list,
+        metadata={"help": "Other from-scratch methods: compared with the baseline but never flagged as negative transfer."},
+    )
     negative_transfer_margin: float = field(
         default=0.0, metadata={"help": "Flag negative transfer when mean(transfer) < mean(baseline) - margin."}
     )
@@ -171,7 +175,8 @@ def summarise(records: list[RunRecord], config: StudyConfig, method_order: list[
             paired = [(scores[k], base[k]) for k in scores if k in base]
             s.delta_vs_baseline = statistics.fmean(a - b for a, b in paired)
             s.wins_vs_baseline = f"{sum(a > b for a, b in paired)}/{len(paired)}"
-            s.negative_transfer = s.delta_vs_baseline < -config.negative_transfer_margin
+            is_transfer = name not in config.scratch_methods
+            s.negative_transfer = is_transfer and s.delta_vs_baseline < -config.negative_transfer_margin
             if s.negative_transfer:
                 logger.warning(
                     "Negative transfer: %s is %.1f points below the from-scratch baseline %s on %s.",

@@ -17,7 +17,14 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import DataFileNotFoundError, UsageError, check_choice, did_you_mean
-from ._formats import FORMAT_ALIASES, FORMATS, DuplicateWordsWarning, VectorDimensionError, canonical_format, parse_file
+from ._formats import (
+    FORMAT_ALIASES,
+    FORMATS,
+    DuplicateWordsWarning,
+    VectorDimensionError,
+    canonical_format,
+    parse_file,
+)
 from .keyed import StaticVectors
 from .sources import VECTOR_SOURCES
 

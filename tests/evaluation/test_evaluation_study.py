@@ -57,7 +57,9 @@ def test_study_flags_negative_transfer_and_degenerate_runs(splits):
         "transfer_bad": lambda seed: KeywordClassifier("good", noise=0.6, seed=seed),
         "constant": lambda seed: KeywordClassifier("good", constant="pos"),
     }
-    result = run_study(methods, splits, StudyConfig(seeds=[1, 2, 3], metric="accuracy"))
+    methods["scratch_noisy"] = lambda seed: KeywordClassifier("good", noise=0.6, seed=seed)
+    result = run_study(methods, splits, StudyConfig(seeds=[1, 2, 3], metric="accuracy",
+                                                    scratch_methods=["scratch_noisy"]))
     good, bad, const = (result.summary(m) for m in ("transfer_good", "transfer_bad", "constant"))
     assert good.mean == 1.0 and good.delta_vs_baseline > 0 and not good.negative_transfer
     assert bad.negative_transfer and bad.delta_vs_baseline < 0
@@ -66,7 +68,9 @@ def test_study_flags_negative_transfer_and_degenerate_runs(splits):
     md = result.to_markdown()
     assert "NEGATIVE TRANSFER" in md and "degenerate" in md
     assert json.loads(result.to_json())["summaries"][0]["method"] == "scratch"
-    assert len(result.records) == 12
+    assert len(result.records) == 15
+    noisy_scratch = result.summary("scratch_noisy")  # worse than the baseline, but it transfers nothing
+    assert noisy_scratch.delta_vs_baseline < 0 and not noisy_scratch.negative_transfer
 
 
 def test_study_rejects_missing_baseline_and_empty_seeds(splits):

@@ -10,7 +10,14 @@ import pytest
 
 from nlptransfer.errors import OOVError, UsageError
 from nlptransfer.vectors import StaticVectors, load_vectors
-from nlptransfer.vectors.oov import OOV_POLICIES, NormalizePolicy, OOVCascade, RandomPolicy, UnkPolicy, get_oov_policy
+from nlptransfer.vectors.oov import (
+    OOV_POLICIES,
+    NormalizePolicy,
+    OOVCascade,
+    RandomPolicy,
+    UnkPolicy,
+    get_oov_policy,
+)
 
 WEIRD_WORDS = ["", "ünïcödé", "x" * 5000, "12345", "?!...", "😂🔥", "\u200d", "tab\there", "Ω≈ç√", "\ud800"]
 
