@@ -1,6 +1,6 @@
 """Recipe: adapt pretrained static vectors to a domain corpus and record the outcome.
 
-    python recipes/adapt_embeddings.py --vectors glove-6b-50d --corpus ../shared/data/tweets_unlabeled.txt \
+    python recipes/adapt_embeddings.py --vectors glove-6b-50d --corpus ../shared/data/tweets_unlabeled.txt
         --mode lock --tokenizer-mode tweet --labelled ../shared/data/tweeteval/emotion --output-dir runs/adapt
     python recipes/adapt_embeddings.py --config adapt.yaml      # same keys as the options (dashes or underscores)
 

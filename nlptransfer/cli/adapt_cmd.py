@@ -1,6 +1,6 @@
 """``nlptransfer adapt``: continue training pretrained vectors on a domain corpus.
 
-    nlptransfer adapt --vectors glove-6b-50d --corpus tweets.txt --mode lock --output adapted/ \
+    nlptransfer adapt --vectors glove-6b-50d --corpus tweets.txt --mode lock --output adapted/
         --tokenizer-mode tweet --labelled tweeteval/emotion
     nlptransfer adapt --vectors model.bin --corpus domain.txt --mode continue --output ft_adapted/
 
@@ -43,6 +43,8 @@ def register(subparsers) -> None:
                         help="Minimum count for words the pretrained vectors know.")
     parser.add_argument("--min-count-new", type=int, default=d.min_count_new,
                         help="Minimum count for new domain words (reported: how many were dropped).")
+    parser.add_argument("--warmup-epochs", type=int, default=d.warmup_epochs,
+                        help="continue: first epochs with the pretrained rows frozen (default: 1).")
     parser.add_argument("--max-vocab", type=int, default=None, help="Cap on the training vocabulary.")
     parser.add_argument("--vector-size", type=int, default=None,
                         help="Vector size (only 'scratch' may differ from the pretrained dimension).")
@@ -63,7 +65,8 @@ def config_from_args(args):
     return AdaptConfig(
         mode=args.mode, model=args.model, epochs=args.epochs, alpha=args.alpha, min_alpha=args.min_alpha,
         window=args.window, negative=args.negative, sg=args.sg, workers=args.workers, min_count=args.min_count,
-        min_count_new=args.min_count_new, max_vocab=args.max_vocab, vector_size=args.vector_size, seed=args.seed,
+        min_count_new=args.min_count_new, warmup_epochs=args.warmup_epochs, max_vocab=args.max_vocab,
+        vector_size=args.vector_size, seed=args.seed,
         tokenizer=TokenizerConfig(mode=args.tokenizer_mode), intrinsic=not args.no_intrinsic,
     )
 

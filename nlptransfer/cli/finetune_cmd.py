@@ -27,10 +27,14 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
+    from accelerate import PartialState
+
     from ..finetune.workflow import arguments_from_namespace, run_finetune
 
     data_options, finetune_args = arguments_from_namespace(args)
     results = run_finetune(data_options, finetune_args)
+    if not PartialState().is_main_process:
+        return 0  # under torchrun only rank 0 reports
     shown = {split: {k: round(v, 4) for k, v in results.get(split, {}).items() if isinstance(v, float)}
              for split in ("validation", "test") if split in results}
     print(json.dumps({"model_dir": results.get("model_dir"), **shown}, indent=2))

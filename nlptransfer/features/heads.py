@@ -22,7 +22,7 @@ from sklearn.svm import LinearSVC
 from ..errors import ConfigError
 from .registry import HEADS
 
-C_GRID = (0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0)
+C_GRID = (0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0)
 
 
 class DenseScaler(TransformerMixin, BaseEstimator):

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import torch
 from torch import nn
 
 from ..errors import ConfigError
@@ -133,16 +132,9 @@ class LayerGroups:
             out[owner.get(id(p), HEAD_GROUP)].append((name, p))
         return out
 
-    def layer_index_of(self, group: str) -> int | None:
-        return int(group.split(".", 1)[1]) if group.startswith("layer.") else None
-
     def parameter_count(self, group: str) -> int:
         return sum(p.numel() for _, p in self.group_parameters()[group])
 
     def describe(self) -> str:
         counts = {g: sum(p.numel() for _, p in ps) for g, ps in self.group_parameters().items()}
         return ", ".join(f"{g}={c:,}" for g, c in counts.items())
-
-
-def count_parameters(params) -> int:
-    return sum(p.numel() for p in params if isinstance(p, torch.Tensor))

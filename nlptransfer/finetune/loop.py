@@ -24,10 +24,8 @@ once per process).
 
 from __future__ import annotations
 
-import json
 import logging
 import math
-import shutil
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, fields
@@ -38,14 +36,15 @@ from typing import Any
 import numpy as np
 import torch
 
-from ..errors import ConfigError, DataFileNotFoundError, did_you_mean
+from ..errors import ConfigError, did_you_mean
+from .checkpoints import find_checkpoint, load_checkpoint, save_checkpoint
+
+__all__ = ["LoopArguments", "LoopCallback", "LoopResult", "LoopState", "evaluate_model", "find_checkpoint",
+           "make_accelerator", "run_training_loop"]
 
 logger = logging.getLogger(__name__)
 
 MIXED_PRECISION_CHOICES = ("no", "fp16", "bf16")
-TRAINER_STATE_FILE = "trainer_state.json"
-BEST_WEIGHTS_FILE = "best_model.safetensors"
-CHECKPOINT_PREFIX = "checkpoint-"
 # Batch keys that are bookkeeping, not model inputs.
 NON_INPUT_KEYS = ("labels", "length")
 
@@ -259,27 +258,6 @@ def model_inputs(batch: dict) -> dict:
     return {k: v for k, v in batch.items() if k not in NON_INPUT_KEYS}
 
 
-def find_checkpoint(output_dir: str | Path, which: str = "latest") -> Path | None:
-    """Resolve ``which`` ('latest' or a folder) to a checkpoint folder; None when 'latest' finds none."""
-    if which != "latest":
-        path = Path(which)
-        if not (path / TRAINER_STATE_FILE).exists():
-            raise DataFileNotFoundError(
-                f"No checkpoint at {path} (missing {TRAINER_STATE_FILE}); pass 'latest' or a "
-                f"{CHECKPOINT_PREFIX}N folder written by save_every_steps.")
-        return path
-    found = _list_checkpoints(Path(output_dir))
-    return found[-1] if found else None
-
-
-def _list_checkpoints(output_dir: Path) -> list[Path]:
-    if not output_dir.is_dir():
-        return []
-    found = [p for p in output_dir.glob(f"{CHECKPOINT_PREFIX}*")
-             if p.name[len(CHECKPOINT_PREFIX):].isdigit() and (p / TRAINER_STATE_FILE).exists()]
-    return sorted(found, key=lambda p: int(p.name[len(CHECKPOINT_PREFIX):]))
-
-
 def _set_loader_epoch(loader, epoch: int) -> None:
     """Tell every sampler in the chain (Accelerate shards, skip wrappers) which epoch it is."""
     if hasattr(loader, "set_epoch"):
@@ -401,32 +379,16 @@ class _Run:
 
     # ---- checkpoints ----------------------------------------------------------------------------
     def save_checkpoint(self) -> Path:
-        from safetensors.torch import save_file
-
-        out = Path(self.args.output_dir) / f"{CHECKPOINT_PREFIX}{self.state.global_step}"
-        self.acc.save_state(str(out))
-        if self.acc.is_main_process:
-            extra = {"best_metrics": self.best_metrics, "last_metrics": self.last_metrics}
-            (out / TRAINER_STATE_FILE).write_text(json.dumps({**self.state.to_json(), **extra}, indent=1))
-            if self.best_state is not None:
-                save_file(self.best_state, str(out / BEST_WEIGHTS_FILE))
-            if self.args.save_total_limit:
-                for old in _list_checkpoints(Path(self.args.output_dir))[: -self.args.save_total_limit]:
-                    shutil.rmtree(old, ignore_errors=True)
-        self.acc.wait_for_everyone()
-        return out
+        extra = {"best_metrics": self.best_metrics, "last_metrics": self.last_metrics}
+        return save_checkpoint(self.acc, self.args.output_dir, self.state.global_step,
+                               {**self.state.to_json(), **extra}, self.best_state, keep=self.args.save_total_limit)
 
     def load_checkpoint(self, path: Path) -> None:
-        from safetensors.torch import load_file
-
-        self.acc.load_state(str(path))
-        data = json.loads((path / TRAINER_STATE_FILE).read_text())
+        data, self.best_state = load_checkpoint(self.acc, path)
         self.best_metrics = data.pop("best_metrics", None)
         self.last_metrics = data.pop("last_metrics", None) or {}
         known = {f.name for f in fields(LoopState)}
         self.state = LoopState(**{k: v for k, v in data.items() if k in known})
-        if (path / BEST_WEIGHTS_FILE).exists():
-            self.best_state = load_file(str(path / BEST_WEIGHTS_FILE))
         logger.info("resumed from %s: epoch %d, step %d, %d batches of this epoch done", path,
                     self.state.epoch, self.state.global_step, self.state.batches_done_in_epoch)
 
@@ -559,6 +521,9 @@ def run_training_loop(
             run.fire("on_step_end", state, run.unwrapped)
         epoch_time = time.perf_counter() - epoch_start
         samples_seen += epoch_samples
+        if epoch_samples:
+            state.history.append({"epoch": epoch, "step": state.global_step, "epoch_seconds": epoch_time,
+                                  "epoch_samples": epoch_samples})
         if accelerator.is_main_process and epoch_samples:
             logger.info("epoch %d: %d samples in %.1fs (%.1f samples/s)", epoch, epoch_samples, epoch_time,
                         epoch_samples / max(epoch_time, 1e-9))

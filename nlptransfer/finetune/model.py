@@ -79,7 +79,7 @@ def _model_load_errors(path: str):
             "downloads (unset HF_HUB_OFFLINE) for a Hub id.") from err
 
 
-def _check_dataset(data, name: str, multi_label: bool) -> None:
+def _check_dataset(data, name: str) -> None:
     columns = getattr(data, "column_names", None) or list(data.keys())
     missing = [c for c in ("text", "label") if c not in columns]
     if missing:
@@ -127,9 +127,9 @@ class TransformerClassifier(TransferClassifier):
         from .strategies import apply_strategy, trainable_parameter_counts
 
         args = self.args
-        _check_dataset(train, "training", args.multi_label)
+        _check_dataset(train, "training")
         if validation is not None:
-            _check_dataset(validation, "validation", args.multi_label)
+            _check_dataset(validation, "validation")
         if args.max_train_samples and args.max_train_samples < len(train):
             train = train.shuffle(seed=args.seed).select(range(args.max_train_samples))
         self.schema = schema or LabelSchema.from_labels(train["label"], multi_label=args.multi_label)

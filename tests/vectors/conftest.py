@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -16,12 +18,19 @@ LEE_SENTENCES = [
 ] * 4
 
 
+@pytest.fixture(scope="session")
+def _session_cache_root():
+    # Outside pytest's basetemp: concurrent pytest sessions on the shared machine prune old basetemps.
+    root = Path(tempfile.mkdtemp(prefix="nlptransfer-vectors-tests-"))
+    yield root
+    shutil.rmtree(root, ignore_errors=True)
+
+
 @pytest.fixture(autouse=True)
-def _vectors_cache(tmp_path_factory, monkeypatch):
+def _vectors_cache(_session_cache_root, monkeypatch):
     """Every test in this folder uses one throwaway cache (never ~/.cache)."""
-    root = tmp_path_factory.getbasetemp() / "nlptransfer-cache"
-    monkeypatch.setenv("NLPTRANSFER_CACHE", str(root))
-    return root / "vectors"
+    monkeypatch.setenv("NLPTRANSFER_CACHE", str(_session_cache_root))
+    return _session_cache_root / "vectors"
 
 
 @pytest.fixture(scope="session")

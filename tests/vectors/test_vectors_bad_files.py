@@ -72,11 +72,13 @@ CASES = [
     ("unknown-binary", "v.dat", b"\x00\x01garbage\x00" * 100, {}, r"v\.dat: binary file of unknown format"),
     ("word-without-values", "v.txt", b"a\nb\n", {}, r"v\.txt: line 1 has a word but no numbers"),
     ("truncated-fasttext-bin", "ft.bin", None, {}, r"ft\.bin: truncated or corrupt fastText \.bin"),
+    ("gensim-pickle", "vectors.kv", b"\x80\x04\x95" + b"\x00" * 64, {},
+     r"vectors\.kv: this is a Python pickle \(a gensim \.kv/\.model file\), not a vectors file; .*from_gensim"),
 ]
 
 
 @pytest.mark.parametrize("case,name,content,kwargs,message", CASES, ids=[c[0] for c in CASES])
-def test_bad_vector_file(tmp_path, tiny_fasttext, case, name, content, kwargs, message):
+def test_bad_vector_file(tmp_path, tiny_fasttext, _vectors_cache, case, name, content, kwargs, message):
     if content is None:  # a real fastText .bin cut in the middle of its n-gram matrix
         content = tiny_fasttext[0].read_bytes()[:-1000]
     path = tmp_path / name
@@ -84,7 +86,7 @@ def test_bad_vector_file(tmp_path, tiny_fasttext, case, name, content, kwargs, m
     with pytest.raises(VectorFormatError) as info:
         load_vectors(path, **kwargs)
     assert re.search(message, str(info.value)), str(info.value)
-    assert not list((tmp_path.parent / "nlptransfer-cache").glob("**/.tmp-*")), "a failed conversion left a temp folder"
+    assert not list(_vectors_cache.glob(".tmp-*")), "a failed conversion left a temp folder"
 
 
 def test_at_least_twelve_bad_file_cases():
