@@ -28,3 +28,22 @@ def clear_hf_initialized_flags(module) -> None:
     for tensor in [*module.parameters(), *module.buffers()]:
         if getattr(tensor, "_is_hf_initialized", False):
             tensor._is_hf_initialized = False
+
+
+# ---- scikit-learn (features) ----------------------------------------------------------------------
+def logistic_regression_cv_kwargs() -> dict:
+    """Options that silence scikit-learn 1.9's LogisticRegressionCV FutureWarnings (L2 only, new attributes).
+
+    Older releases (the project supports >= 1.3) have neither parameter, so only pass what exists.
+    """
+    import inspect
+
+    from sklearn.linear_model import LogisticRegressionCV
+
+    params = inspect.signature(LogisticRegressionCV).parameters
+    kwargs = {}
+    if "l1_ratios" in params:
+        kwargs["l1_ratios"] = (0.0,)
+    if "use_legacy_attributes" in params:
+        kwargs["use_legacy_attributes"] = False
+    return kwargs

@@ -70,6 +70,19 @@ class PretrainedEmbedding(nn.Module):
         return w
 
 
+def learnable_unk_policy(spec):
+    """The OOV cascade ``spec`` with its ``unk`` step made learnable (for configs stored as JSON strings)."""
+    from ..errors import ConfigError
+    from ..vectors.oov import UnkPolicy, get_oov_policy
+
+    cascade = get_oov_policy(spec)
+    steps = [UnkPolicy(learnable=True) if isinstance(step, UnkPolicy) else step for step in cascade.steps()]
+    if not any(isinstance(step, UnkPolicy) for step in steps):
+        raise ConfigError(f"learnable_unk needs an 'unk' step in the OOV policy, got {cascade.spec!r}; "
+                          "use e.g. oov_policy='unk' or 'normalize>unk'.")
+    return get_oov_policy(steps)
+
+
 def build_embedding(vocab: Vocabulary, vectors, mode: str, *, oov_policy="random", train_oov_rows: bool = False,
                     seed: int = 0) -> tuple[PretrainedEmbedding, Vocabulary, dict]:
     """Build the embedding for ``vocab`` in ``mode``; returns ``(embedding, vocab, info)``.

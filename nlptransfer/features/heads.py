@@ -12,13 +12,14 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.calibration import CalibratedClassifierCV
-from sklearn.linear_model import LogisticRegression
+from sklearn.linear_model import LogisticRegression, LogisticRegressionCV
 from sklearn.model_selection import GridSearchCV, StratifiedKFold
 from sklearn.neural_network import MLPClassifier
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import LinearSVC
 
+from .._compat import logistic_regression_cv_kwargs
 from ..errors import ConfigError
 from .registry import HEADS
 
@@ -53,13 +54,19 @@ def _with_c_search(pipeline: Pipeline, param: str, C, cv: int, seed: int):
 
 @HEADS.register("logreg", "logistic-regression", "lr")
 def logistic_regression_head(C=1.0, max_iter: int = 2000, class_weight=None, cv: int = 3, seed: int = 42):
-    """Multinomial logistic regression; ``C="auto"`` tunes C by ``cv``-fold CV on the training data."""
+    """Multinomial logistic regression; ``C="auto"`` tunes C by ``cv``-fold CV on the training data.
+
+    The search uses ``LogisticRegressionCV``, which warm-starts along the C grid (several times faster
+    than a grid search of independent fits on dense transformer features).
+    """
     C = _check_c(C)
-    model = Pipeline([
-        ("scale", DenseScaler()),
-        ("clf", LogisticRegression(C=1.0 if C == "auto" else C, max_iter=max_iter, class_weight=class_weight)),
-    ])
-    return _with_c_search(model, "clf__C", C, cv, seed)
+    if C == "auto":
+        clf = LogisticRegressionCV(Cs=list(C_GRID), cv=StratifiedKFold(cv, shuffle=True, random_state=seed),
+                                   scoring="accuracy", max_iter=max_iter, class_weight=class_weight,
+                                   **logistic_regression_cv_kwargs())
+    else:
+        clf = LogisticRegression(C=C, max_iter=max_iter, class_weight=class_weight)
+    return Pipeline([("scale", DenseScaler()), ("clf", clf)])
 
 
 @HEADS.register("linear-svm", "svm")
@@ -88,6 +95,16 @@ def mlp_head(hidden_size: int = 256, alpha: float = 1e-3, max_iter: int = 200, e
         ("clf", MLPClassifier(hidden_layer_sizes=(hidden_size,), alpha=alpha, max_iter=max_iter,
                               early_stopping=early_stopping, random_state=seed)),
     ])
+
+
+def chosen_params(head) -> dict:
+    """The hyper-parameters a fitted head picked by CV (empty when nothing was tuned)."""
+    if hasattr(head, "best_params_"):
+        return dict(head.best_params_)
+    clf = getattr(head, "named_steps", {}).get("clf")
+    if isinstance(clf, LogisticRegressionCV):
+        return {"C": float(np.ravel(clf.C_)[0])}
+    return {}
 
 
 def head_classes(head) -> np.ndarray:

@@ -28,7 +28,7 @@ from ..data.labels import LabelSchema
 from ..errors import ConfigError, DataError, DataFileNotFoundError, check_choice
 from ._vectors import get_vectors, vectors_source
 from .classifier import _columns
-from .embedding_init import INIT_MODES, PretrainedEmbedding, build_embedding
+from .embedding_init import INIT_MODES, PretrainedEmbedding, build_embedding, learnable_unk_policy
 from .networks import BagOfEmbeddingsEncoder, CNNEncoder, LinearHead, SingleTaskNetwork
 from .static import make_tokenizer
 from .vocab import Vocabulary, pad_batch
@@ -49,6 +49,8 @@ class EmbeddingClassifierConfig:
     vectors: str = field(default="glove-6b-50d", metadata={"help": "Vectors name or path (load_vectors source)."})
     oov_policy: str = field(default="random", metadata={
         "help": "OOV policy spec for words without a vector, e.g. random, unk, normalize>subword>random."})
+    learnable_unk: bool = field(default=False, metadata={
+        "help": "Fold words the 'unk' step resolves into one <unk> row that is trained even in static mode."})
     train_oov_rows: bool = field(default=False, metadata={"help": "Train OOV rows even in static mode."})
     multichannel: bool = field(default=False, metadata={
         "help": "Kim's multichannel: a static and a non-static copy of the embeddings (init_mode non-static)."})
@@ -63,6 +65,8 @@ class EmbeddingClassifierConfig:
     bigram_buckets: int = field(default=0, metadata={"help": "Hashed bigram buckets for 'boe' (0 = unigrams)."})
     num_epochs: int = field(default=10, metadata={"help": "Maximum training epochs."})
     batch_size: int = field(default=50, metadata={"help": "Training batch size (Kim: 50)."})
+    group_by_length: bool = field(default=True, metadata={
+        "help": "Batch texts of similar length (shuffled per epoch) so little time goes into padding."})
     eval_batch_size: int = field(default=256, metadata={"help": "Evaluation/prediction batch size."})
     learning_rate: float = field(default=1e-3, metadata={"help": "AdamW learning rate."})
     weight_decay: float = field(default=0.0, metadata={"help": "AdamW weight decay."})
@@ -77,6 +81,9 @@ class EmbeddingClassifierConfig:
     def __post_init__(self) -> None:
         check_choice("architecture", self.architecture, ARCHITECTURES)
         check_choice("embedding init mode", self.init_mode, INIT_MODES)
+        if not isinstance(self.oov_policy, str):
+            raise ConfigError(f"oov_policy must be a policy spec string such as 'random' or 'normalize>unk', "
+                              f"got {self.oov_policy!r} (use learnable_unk=True for a trainable UNK row).")
         if self.multichannel and self.init_mode != "non-static":
             raise ConfigError("multichannel uses a static and a non-static copy of the pretrained vectors; "
                               f"set init_mode='non-static' (got {self.init_mode!r}).")
@@ -147,8 +154,9 @@ def build_encoder(config: EmbeddingClassifierConfig, vocab: Vocabulary, vectors=
     """
     if layout is None:
         torch.manual_seed(config.seed)
+        policy = learnable_unk_policy(config.oov_policy) if config.learnable_unk else config.oov_policy
         first, vocab, info = build_embedding(vocab, vectors, "static" if config.multichannel else config.init_mode,
-                                             oov_policy=config.oov_policy, train_oov_rows=config.train_oov_rows,
+                                             oov_policy=policy, train_oov_rows=config.train_oov_rows,
                                              seed=config.seed)
         channels = [first]
         if config.multichannel:  # second channel: the same table, fine-tuned
@@ -198,6 +206,15 @@ def softmax(logits: np.ndarray) -> np.ndarray:
     z = logits - logits.max(axis=1, keepdims=True)
     e = np.exp(z)
     return e / e.sum(axis=1, keepdims=True)
+
+
+def train_order(cfg: EmbeddingClassifierConfig, lengths: list[int]) -> dict:
+    """DataLoader ordering options: length-grouped batches (the fine-tuning engine's sampler) or a shuffle."""
+    if cfg.group_by_length:
+        from ..finetune.batching import LengthGroupedSampler
+
+        return {"sampler": LengthGroupedSampler(lengths, cfg.batch_size, seed=cfg.seed)}
+    return {"shuffle": True, "generator": torch.Generator().manual_seed(cfg.seed)}
 
 
 def train_vocabulary(texts, tokenizer, config: EmbeddingClassifierConfig) -> Vocabulary:
@@ -250,10 +267,9 @@ class EmbeddingClassifier(TransferClassifier):
         ids = encode_texts(texts, self.tokenizer_, self.vocab, cfg.max_length)
         val_ids = encode_texts(val_texts, self.tokenizer_, self.vocab, cfg.max_length)
         collate = PadCollator(extra_padding(cfg))
-        generator = torch.Generator().manual_seed(cfg.seed)
         train_loader = torch.utils.data.DataLoader(
-            [{"input_ids": i, "labels": t} for i, t in zip(ids, y)], batch_size=cfg.batch_size, shuffle=True,
-            collate_fn=collate, generator=generator)
+            [{"input_ids": i, "labels": t} for i, t in zip(ids, y)], batch_size=cfg.batch_size,
+            collate_fn=collate, **train_order(cfg, [len(i) for i in ids]))
         eval_loader = torch.utils.data.DataLoader(
             [{"input_ids": i, "labels": t} for i, t in zip(val_ids, y_val)], batch_size=cfg.eval_batch_size,
             shuffle=False, collate_fn=collate)

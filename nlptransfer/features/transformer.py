@@ -87,12 +87,15 @@ class TransformerFeaturizer(TransformerMixin, BaseEstimator):
     """Frozen transformer features: pooled hidden states of one or several layers.
 
     Parameters are stored unchanged (scikit-learn convention); models load on first use and are shared
-    per process. ``cache_dir="auto"`` uses :func:`~.cache.default_cache_dir`, ``None`` disables the cache.
-    After ``transform``, ``forward_calls_`` counts encoder forward passes and ``cache_hits_`` cache hits.
+    per process. ``cache_dir="auto"`` uses :func:`~.cache.default_cache_dir`, ``None`` disables the cache;
+    calls with fewer than ``cache_min_texts`` texts (e.g. predicting a few sentences) skip it, so the cache
+    holds training-sized matrices rather than one file per small request. After ``transform``,
+    ``forward_calls_`` counts encoder forward passes and ``cache_hits_`` cache hits.
     """
 
     def __init__(self, model: str = DEFAULT_MODEL, pooling: str = "mean", layers=-1, max_length: int = 128,
-                 batch_size: int = 64, normalize: bool = False, device: str = "cpu", cache_dir="auto"):
+                 batch_size: int = 64, normalize: bool = False, device: str = "cpu", cache_dir="auto",
+                 cache_min_texts: int = 64):
         self.model = model
         self.pooling = pooling
         self.layers = layers
@@ -101,6 +104,7 @@ class TransformerFeaturizer(TransformerMixin, BaseEstimator):
         self.normalize = normalize
         self.device = device
         self.cache_dir = cache_dir
+        self.cache_min_texts = cache_min_texts
 
     # ---- validation ---------------------------------------------------------------------------
     def _layer_list(self) -> list[int]:
@@ -143,7 +147,8 @@ class TransformerFeaturizer(TransformerMixin, BaseEstimator):
         if not hasattr(self, "n_features_out_"):
             self.fit()
         texts = as_texts(X, who="TransformerFeaturizer")
-        cache = None if self.cache_dir is None else FeatureCache(None if self.cache_dir == "auto" else self.cache_dir)
+        use_cache = self.cache_dir is not None and len(texts) >= (self.cache_min_texts or 0)
+        cache = FeatureCache(None if self.cache_dir == "auto" else self.cache_dir) if use_cache else None
         if cache is not None:
             key = cache.key(model_identity(resolve_model(self.model)), self._settings(), texts)
             cached = cache.get(key)

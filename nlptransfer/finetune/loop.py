@@ -202,7 +202,8 @@ def make_accelerator(args: LoopArguments):
         cpu=not _has_accelerator_device(),
         mixed_precision=args.mixed_precision,
         gradient_accumulation_plugin=plugin,
-        dataloader_config=DataLoaderConfiguration(use_seedable_sampler=True),
+        # Shuffled loaders get a (data_seed + epoch)-seeded sampler: same order on every process and after resume.
+        dataloader_config=DataLoaderConfiguration(use_seedable_sampler=True, data_seed=args.seed),
     )
 
 

@@ -13,7 +13,7 @@ from sklearn.base import clone
 from nlptransfer.base import TransferClassifier
 from nlptransfer.errors import ConfigError, DataError, DataFileNotFoundError, LabelError, UsageError
 from nlptransfer.features import HEADS, FeaturizerClassifier, StaticVectorFeaturizer, build_head
-from nlptransfer.features.heads import C_GRID
+from nlptransfer.features.heads import C_GRID, chosen_params
 
 
 def _head_names() -> list[str]:
@@ -45,7 +45,8 @@ def test_every_head_gives_calibrated_probabilities(name, sparse, xy):
 def test_auto_c_picks_from_the_grid_by_cv(xy):
     X, y = xy
     head = build_head("logreg", C="auto").fit(X, y)
-    assert head.best_params_["clf__C"] in C_GRID
+    assert chosen_params(head)["C"] in C_GRID
+    assert chosen_params(build_head("logreg", C=2.0).fit(X, y)) == {}
     assert build_head("linear-svm", C="auto").fit(X, y).best_params_["clf__estimator__C"] > 0
 
 

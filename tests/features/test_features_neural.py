@@ -194,6 +194,16 @@ def test_other_variants_train_and_update_embeddings(overrides, tiny_data, tiny_v
                                    atol=1e-6)
 
 
+def test_learnable_unk_from_the_config(tiny_data, tiny_vectors_path):
+    train, validation, _ = tiny_data
+    clf = _small(tiny_vectors_path, init_mode="static", oov_policy="normalize>unk", learnable_unk=True,
+                 num_epochs=2).fit(train, validation)
+    emb = clf.network.encoder.embeddings[0]
+    assert "zzxq" not in clf.vocab and emb.row_delta.shape[0] == 1 and emb.row_delta.abs().sum() > 0
+    with pytest.raises(ConfigError, match="needs an 'unk' step"):
+        _small(tiny_vectors_path, oov_policy="random", learnable_unk=True).fit(train, validation)
+
+
 def test_validation_is_carved_from_train_when_missing(tiny_data, tiny_vectors_path):
     train, _, _ = tiny_data
     clf = _small(tiny_vectors_path, init_mode="static", num_epochs=1, validation_fraction=0.25).fit(train)

@@ -18,6 +18,7 @@ def texts():
 
 def _featurizer(tiny_bert_dir, tmp_path=None, **kw):
     kw.setdefault("cache_dir", None if tmp_path is None else str(tmp_path / "cache"))
+    kw.setdefault("cache_min_texts", 1)
     return TransformerFeaturizer(model=tiny_bert_dir, **kw)
 
 
@@ -80,6 +81,16 @@ def test_second_run_is_served_from_the_cache(tiny_bert_dir, texts, tmp_path):
     second.transform(texts[:-1])
     assert second.forward_calls_ > 0
     assert len(list((tmp_path / "cache").glob("*.npy"))) == 3
+
+
+def test_small_requests_skip_the_cache(tiny_bert_dir, texts, tmp_path):
+    feat = _featurizer(tiny_bert_dir, tmp_path, cache_min_texts=10).fit(texts)
+    feat.transform(texts[:3])
+    feat.transform(texts[:3])
+    assert feat.cache_hits_ == 0 and not (tmp_path / "cache").exists()
+    feat.transform(texts)
+    feat.transform(texts)
+    assert feat.cache_hits_ == 1
 
 
 def test_corrupt_cache_entry_is_recomputed(tiny_bert_dir, texts, tmp_path):

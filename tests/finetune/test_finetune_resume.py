@@ -15,6 +15,13 @@ from nlptransfer.finetune.batching import build_dataloaders, tokenize_for_classi
 from nlptransfer.finetune.loop import LoopArguments, LoopCallback, find_checkpoint, run_training_loop
 
 
+class LastEpochWeights(LoopCallback):
+    """The weights at the end of the last epoch (before the best checkpoint is restored)."""
+
+    def on_epoch_end(self, state, model):
+        self.weights = copy.deepcopy(model.state_dict())
+
+
 class Interrupt(Exception):
     pass
 
@@ -47,28 +54,34 @@ def base_model():
     return BertForSequenceClassification(tiny_config(num_labels=2))  # dropout 0.1 stays on
 
 
-def train(data, model, output_dir, *, resume=None, callbacks=None):
-    loaders = build_dataloaders(*data, pad_token_id=0, batch_size=8, eval_batch_size=16, seed=7)
+def train(data, model, output_dir, *, resume=None, callbacks=None, group_by_length=True):
+    loaders = build_dataloaders(*data, pad_token_id=0, batch_size=8, eval_batch_size=16, seed=7,
+                                group_by_length=group_by_length)
     args = LoopArguments(num_epochs=3, batch_size=8, gradient_accumulation_steps=2, learning_rate=3e-3,
                          output_dir=str(output_dir), save_every_steps=4, resume_from_checkpoint=resume,
                          metric_for_best_model="accuracy", seed=7)
     return run_training_loop(model, *loaders, args, callbacks=callbacks)
 
 
-def test_resumed_run_matches_uninterrupted(data, base_model, tmp_path):
-    full_model = copy.deepcopy(base_model)
-    full = train(data, full_model, tmp_path / "full")
+@pytest.mark.parametrize("group_by_length", [True, False], ids=["length-grouped", "random-sampler"])
+def test_resumed_run_matches_uninterrupted(data, base_model, tmp_path, group_by_length):
+    full_model, full_last = copy.deepcopy(base_model), LastEpochWeights()
+    full = train(data, full_model, tmp_path / "full", group_by_length=group_by_length, callbacks=[full_last])
     assert full.global_step == 18  # 12 micro-batches / 2 per step x 3 epochs
 
     model = copy.deepcopy(base_model)
     with pytest.raises(Interrupt):
-        train(data, model, tmp_path / "cut", callbacks=[InterruptAt(10)])
+        train(data, model, tmp_path / "cut", callbacks=[InterruptAt(10)], group_by_length=group_by_length)
     ckpt = find_checkpoint(tmp_path / "cut")
     assert ckpt.name == "checkpoint-8"  # mid-epoch 1: resuming must skip 4 micro-batches of that epoch
-    resumed_model = copy.deepcopy(base_model)  # fresh weights: everything comes from the checkpoint
-    resumed = train(data, resumed_model, tmp_path / "cut", resume="latest")
+    resumed_model, resumed_last = copy.deepcopy(base_model), LastEpochWeights()  # weights come from the checkpoint
+    resumed = train(data, resumed_model, tmp_path / "cut", resume="latest", group_by_length=group_by_length,
+                    callbacks=[resumed_last])
 
     assert resumed.global_step == full.global_step
+    for name, a in full_last.weights.items():  # the trained weights, not only the restored best ones
+        torch.testing.assert_close(a, resumed_last.weights[name], rtol=0, atol=1e-6, msg=name)
+    assert any(not torch.equal(a, base_model.state_dict()[n]) for n, a in full_last.weights.items())
     for (name, a), b in zip(full_model.state_dict().items(), resumed_model.state_dict().values()):
         torch.testing.assert_close(a, b, rtol=0, atol=1e-6, msg=name)
     assert resumed.metrics == pytest.approx(full.metrics, abs=1e-6)
