@@ -40,6 +40,7 @@ def main(argv=None) -> int:
     parser.add_argument("--seeds", default="42", help="Comma-separated seeds; accuracy is the mean over them.")
     parser.add_argument("--threads", type=int, default=1, help="torch threads (1: the 2 cores are shared).")
     parser.add_argument("--variants", default=",".join(v for v, _ in VARIANTS))
+    parser.add_argument("--max-train-samples", type=int, default=None, help="Smoke runs only.")
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
@@ -54,7 +55,8 @@ def main(argv=None) -> int:
     datasets = [d.strip() for d in args.datasets.split(",")]
     results: dict[tuple[str, str], dict] = {}
     for name in datasets:
-        splits = load_data(Path(args.data) / name, validation_size=0.1, seed=42)
+        splits = load_data(Path(args.data) / name, validation_size=0.1, seed=42,
+                           max_train_samples=args.max_train_samples)
         for variant, overrides in VARIANTS:
             if variant not in wanted:
                 continue

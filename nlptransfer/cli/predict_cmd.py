@@ -1,4 +1,4 @@
-"""``nlptransfer predict``: label texts with a saved fine-tuned model.
+"""``nlptransfer predict``: label texts with any saved nlptransfer classifier (fine-tuned, featurizer, CNN).
 
     nlptransfer predict --model runs/sst2 --text "a gorgeous, witty film" --text "a mess"
     nlptransfer predict --model runs/sst2 --input reviews.txt --output predictions.jsonl
@@ -19,9 +19,9 @@ from ..errors import DataError, DataFileNotFoundError, UsageError
 
 
 def register(subparsers) -> None:
-    parser = subparsers.add_parser("predict", help="Predict labels with a saved fine-tuned model.",
+    parser = subparsers.add_parser("predict", help="Predict labels with any saved nlptransfer classifier.",
                                    description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--model", required=True, help="Folder written by `nlptransfer finetune --output`.")
+    parser.add_argument("--model", required=True, help="Folder written by a save() or --output (any nlptransfer classifier).")
     parser.add_argument("--text", action="append", default=[], help="A text to classify (repeatable).")
     parser.add_argument("--input", default=None, help="File of texts: .txt, .csv, .tsv or .jsonl.")
     parser.add_argument("--text-column", default="text", help="Text column of a CSV/TSV/JSONL input (default: text).")
@@ -56,18 +56,19 @@ def read_texts(path: str | Path, text_column: str = "text") -> list[str]:
 
 
 def run(args) -> int:
-    from ..finetune.model import TransformerClassifier
+    from ..classifiers import load_classifier
 
     texts = list(args.text)
     if args.input:
         texts += read_texts(args.input, args.text_column)
     if not texts:
         raise UsageError("Nothing to predict: pass --text \"...\" (repeatable) or --input FILE.")
-    classifier = TransformerClassifier.load(args.model)
+    classifier = load_classifier(args.model)
     if args.batch_size:
         if args.batch_size < 1:
             raise UsageError(f"--batch-size must be >= 1, got {args.batch_size}.")
-        classifier.args.eval_batch_size = args.batch_size
+        if hasattr(classifier, "args"):  # transformer models batch prediction by their eval batch size
+            classifier.args.eval_batch_size = args.batch_size
     prediction = classifier.predict(texts)
     out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout  # noqa: SIM115
     try:

@@ -34,12 +34,21 @@ class KeywordClassifier(TransferClassifier):
             out[i, self.schema.label2id["pos"] if pos else self.schema.label2id["neg"]] = 1.0
         return out
 
-    def save(self, path):  # pragma: no cover - not used here
-        raise NotImplementedError
+    def save(self, path):
+        from pathlib import Path
+
+        Path(path).mkdir(parents=True, exist_ok=True)
+        self.schema.save(path)
+        (Path(path) / "keyword.json").write_text(json.dumps([self.keyword, self.noise, self.seed, self.constant]))
+        return Path(path)
 
     @classmethod
-    def load(cls, path):  # pragma: no cover
-        raise NotImplementedError
+    def load(cls, path):
+        from pathlib import Path
+
+        model = cls(*json.loads((Path(path) / "keyword.json").read_text()))
+        model.schema = LabelSchema.load(path)
+        return model
 
 
 @pytest.fixture(scope="module")
@@ -73,6 +82,16 @@ def test_study_flags_negative_transfer_and_degenerate_runs(splits):
     assert noisy_scratch.delta_vs_baseline < 0 and not noisy_scratch.negative_transfer
 
 
+def test_contract_predict_save_load_round_trip(splits, tmp_path):
+    model = KeywordClassifier("good").fit(splits["train"])
+    prediction = model.predict(["good one", "bad one"])
+    assert prediction.labels == ["pos", "neg"]
+    assert prediction.probabilities.shape == (2, 2)
+    assert prediction.to_records()[0]["probabilities"] == {"neg": 0.0, "pos": 1.0}
+    again = KeywordClassifier.load(model.save(tmp_path / "m"))
+    assert again.evaluate(splits["test"]) == model.evaluate(splits["test"])
+
+
 def test_study_rejects_missing_baseline_and_empty_seeds(splits):
     with pytest.raises(UsageError, match="baseline method 'scratch'"):
         run_study({"a": lambda s: KeywordClassifier("good")}, splits)
@@ -88,3 +107,40 @@ def test_metrics_macro_f1_and_unseen_label():
     assert m["macro_f1"] == pytest.approx((1 + 2 / 3 + 0) / 3)
     with pytest.raises(LabelError, match="Label 'd' in evaluation data, row 1 was never seen"):
         classification_metrics(["a", "d"], ["a", "a"], schema)
+
+
+class MemorisingClassifier(KeywordClassifier):
+    """From-scratch stand-in: learns only the exact texts it saw, so it improves with more labels."""
+
+    def fit(self, train, validation=None):
+        super().fit(train)
+        self.memory = dict(zip(train["text"], train["label"]))
+        return self
+
+    def predict_proba(self, texts):
+        out = np.zeros((len(texts), 2))
+        for i, t in enumerate(texts):
+            label = self.memory.get(t.replace("test", "train"), "neg")
+            out[i, self.schema.label2id[label]] = 1.0
+        return out
+
+
+def test_learning_curve_nested_budgets_break_even_and_plot(tmp_path):
+    from nlptransfer.evaluation import LearningCurveConfig, run_learning_curve
+
+    texts = [f"{'good' if i % 2 else 'bad'} train {i % 20}" for i in range(40)]
+    labels = ["pos" if i % 2 else "neg" for i in range(40)]
+    test_texts = [t.replace("train", "test") for t in texts[:20]]
+    data = DatasetDict(train=Dataset.from_dict({"text": texts[:20], "label": labels[:20]}),
+                       test=Dataset.from_dict({"text": test_texts, "label": labels[:20]}))
+    methods = {"scratch": lambda seed: MemorisingClassifier("good"),
+               "transfer": lambda seed: KeywordClassifier("good", noise=0.15, seed=seed)}
+    curve = run_learning_curve(methods, data, LearningCurveConfig(seeds=[1, 2], metric="accuracy", sizes=[2, 5, 10]))
+    scratch = [p.mean for p in curve.series("scratch")]
+    assert scratch == sorted(scratch) and scratch[-1] == 1.0  # memoriser sees every train text at 10/class
+    assert curve.series("scratch")[0].runs == 2
+    assert curve.break_even("transfer") == 10
+    assert "| transfer |" in curve.to_markdown() and "10/class" in curve.to_markdown()
+    png = curve.plot(tmp_path / "curve.png")
+    assert png.read_bytes()[:4] == b"\x89PNG"
+    assert json.loads(curve.to_json())["break_even"] == {"transfer": 10}

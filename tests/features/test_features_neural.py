@@ -208,3 +208,24 @@ def test_validation_is_carved_from_train_when_missing(tiny_data, tiny_vectors_pa
     train, _, _ = tiny_data
     clf = _small(tiny_vectors_path, init_mode="static", num_epochs=1, validation_fraction=0.25).fit(train)
     assert clf.training_summary["validation_metrics"]["eval_samples"] == 20
+
+
+def test_length_grouped_training_batches_pad_less(tiny_data, tiny_vectors_path, monkeypatch):
+    train, validation, _ = tiny_data
+    forward = CNNEncoder.forward
+    positions: list[int] = []
+
+    def recording(encoder, input_ids):  # token positions of each training batch (longest x rows)
+        if encoder.training:
+            positions.append(int((input_ids != PAD_ID).sum(1).max()) * input_ids.shape[0])
+        return forward(encoder, input_ids)
+
+    monkeypatch.setattr(CNNEncoder, "forward", recording)
+    padded = {}
+    for grouped in (True, False):
+        positions.clear()
+        _small(tiny_vectors_path, init_mode="static", num_epochs=1, batch_size=8,
+               group_by_length=grouped).fit(train, validation)
+        padded[grouped] = sum(positions)
+    real = sum(len(t.split()) for t in train["text"])
+    assert real <= padded[True] < padded[False]

@@ -7,8 +7,15 @@ import pytest
 import torch
 from finetune_helpers import TINY_MAX_POSITIONS, TINY_VOCAB, make_dataset, tiny_config
 
-# Tiny models run faster on one thread, and the 2 shared cores are usually busy with other jobs.
-torch.set_num_threads(1)
+
+@pytest.fixture(autouse=True, scope="module")
+def _one_torch_thread():
+    """Tiny models run faster on one thread (the 2 shared cores are usually busy). Set per test module of
+    this folder (before its module fixtures) and restored afterwards; a real-model test may raise it inside the test."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
 
 
 @pytest.fixture(scope="session")
