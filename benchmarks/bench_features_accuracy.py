@@ -4,9 +4,10 @@
 
 Peers (re-measured here, stock settings):
 - sklearn ``TfidfVectorizer()`` + ``LogisticRegression(max_iter=1000)``;
-- fastText ``train_supervised`` (dim 50, defaults otherwise: 5 epochs, lr 0.1, unigrams) with
-  ``pretrainedVectors`` = GloVe 6B 50d written once as a .vec file; texts lowercased and tokenised with the
-  project tokenizer (GloVe is lowercased, fastText splits on whitespace only);
+- fastText ``train_supervised(dim=50, epoch=25, wordNgrams=2, lr=0.05)`` with ``pretrainedVectors`` = GloVe
+  6B 50d written once as a .vec file (this setting reproduces the reference figures; the stock 5 epochs of
+  unigrams score lower, and lr 0.1 diverges to NaN with GloVe initialisation at 25 epochs), mean of 3
+  seeds; texts tokenised with the project tokenizer (fastText splits on whitespace only);
 - GloVe 50d mean (numpy, whitespace tokens, lowercased, OOV skipped) + ``LogisticRegression(max_iter=1000)``;
 - sentence-transformers all-MiniLM-L6-v2 ``encode`` (mean pooling + normalisation) + ``LogisticRegression``.
 
@@ -73,11 +74,14 @@ def peer_fasttext(train, test, vec_path: Path, seed: int) -> float:
         for text, label in zip(train["text"], train["label"]):
             fh.write(f"__label__{label} {' '.join(tok(text))}\n")
         train_file = fh.name
-    model = fasttext.train_supervised(input=train_file, dim=50, pretrainedVectors=str(vec_path), seed=seed,
-                                      thread=1, verbose=0)
+    accs = []
+    for run_seed in (seed, seed + 1, seed + 2):
+        model = fasttext.train_supervised(input=train_file, dim=50, pretrainedVectors=str(vec_path), seed=run_seed,
+                                          epoch=25, wordNgrams=2, lr=0.05, thread=1, verbose=0)
+        pred = [model.predict(" ".join(tok(t)))[0][0].removeprefix("__label__") for t in test["text"]]
+        accs.append(float((np.asarray(pred) == np.asarray(test["label"])).mean()))
     os.unlink(train_file)
-    pred = [model.predict(" ".join(tok(t)))[0][0].removeprefix("__label__") for t in test["text"]]
-    return float((np.asarray(pred) == np.asarray(test["label"])).mean())
+    return float(np.mean(accs))
 
 
 def peer_glove_mean(train, test) -> float:
@@ -144,7 +148,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", default="../shared/data")
     parser.add_argument("--datasets", default="sst2,trec")
-    parser.add_argument("--layers", default="-1,-2,-3,-4", help="Transformer layers for our frozen featurizer.")
+    parser.add_argument("--layers", default="last4", help="Transformer layers for our frozen featurizer.")
     parser.add_argument("--threads", type=int, default=1, help="torch threads (1: the 2 cores are shared).")
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--no-write", action="store_true")
@@ -166,7 +170,8 @@ def main(argv=None) -> int:
 
     methods = [
         ("tfidf+LR", "peer", "sklearn TfidfVectorizer() + LogisticRegression()"),
-        ("fastText+GloVe50", "peer", "fasttext.train_supervised(dim=50, pretrainedVectors=glove.vec)"),
+        ("fastText+GloVe50", "peer", "fasttext.train_supervised(dim=50, epoch=25, wordNgrams=2, lr=0.05, "
+                                     "pretrainedVectors=glove.vec), mean of 3 seeds"),
         ("GloVe50-mean+LR", "peer", "numpy mean of GloVe vectors + LogisticRegression()"),
         ("MiniLM-frozen-mean+LR", "peer", "sentence-transformers encode + LogisticRegression()"),
         ("ours: hybrid (default static path)", "ours", "TF-IDF 1-2-grams + mean+max GloVe50, logreg C=auto"),
@@ -209,7 +214,7 @@ def main(argv=None) -> int:
 
     body = (
         f"Train = full training split, test = official test split; C by 3-fold stratified CV on train where "
-        f"marked auto (grid 0.01-100). torch threads: {args.threads}. Writing the GloVe .vec for fastText took "
+        f"marked auto (grid 0.001-100). torch threads: {args.threads}. Writing the GloVe .vec for fastText took "
         f"{vec_seconds:.1f} s (not counted). Transformer features were computed from an empty feature cache.\n\n"
         + markdown_table(headers, rows)
         + "\n\nTargets (peers re-measured in this run; ratio = ours / peer accuracy):\n\n"

@@ -63,7 +63,7 @@ def main(argv=None) -> int:
 
     texts = list(load_data(Path(args.data) / "sst2", validation_size=0)["train"]["text"])[: args.limit]
     tokenizer, model = load_encoder("all-MiniLM-L6-v2")
-    ours = TransformerFeaturizer(batch_size=args.batch_size, max_length=args.max_length, cache_dir=None)
+    ours = TransformerFeaturizer(layers=-1, batch_size=args.batch_size, max_length=args.max_length, cache_dir=None)
     ours.fit()
     lengths = np.array([len(x) for x in tokenizer(texts, truncation=True, max_length=args.max_length)["input_ids"]])
     order = np.sort(lengths)[::-1]
@@ -82,7 +82,8 @@ def main(argv=None) -> int:
         print(f"run {run + 1}: naive {naive_s[-1]:.1f}s, ours {ours_s[-1]:.1f}s", flush=True)
     max_diff = float(np.abs(naive - fast).max())
     with tempfile.TemporaryDirectory() as cache_dir:
-        cached = TransformerFeaturizer(batch_size=args.batch_size, max_length=args.max_length, cache_dir=cache_dir)
+        cached = TransformerFeaturizer(layers=-1, batch_size=args.batch_size, max_length=args.max_length,
+                                       cache_dir=cache_dir)
         cached.fit().transform(texts)
         start = time.perf_counter()
         again = cached.transform(texts)

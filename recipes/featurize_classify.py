@@ -1,7 +1,7 @@
 """Recipe: featurize texts (static vectors, TF-IDF, hybrid or a frozen transformer) and fit a classical head.
 
     python recipes/featurize_classify.py --data ../shared/data/sst2 --featurizer hybrid --head logreg --output-dir runs/fc
-    python recipes/featurize_classify.py --data ../shared/data/trec --featurizer transformer --layers=-1,-2,-3,-4
+    python recipes/featurize_classify.py --data ../shared/data/trec --featurizer transformer --layers last2
     python recipes/featurize_classify.py --config featurize.yaml       # keys = the options below; flags win
 
 Steps: 1. read options (YAML file first, flags override); 2. load the data (a folder of split CSVs or one file);
@@ -32,7 +32,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--vectors", default="glove-6b-50d")
     p.add_argument("--tokenizer-mode", default="standard")
     p.add_argument("--model", default=None, help="Transformer folder or Hub id (default all-MiniLM-L6-v2).")
-    p.add_argument("--layers", default=None, help="Transformer layers, e.g. --layers=-1 or --layers=-1,-2,-3,-4.")
+    p.add_argument("--layers", default=None,
+                   help="Transformer layers: last4 (default), lastK, --layers=-1 or --layers=-1,-2.")
     p.add_argument("--head", default="logreg", help="logreg, linear-svm or mlp.")
     p.add_argument("--C", dest="C", default="auto", help="A number, or auto (3-fold CV on train).")
     p.add_argument("--validation-size", type=float, default=0.0,

@@ -2,7 +2,7 @@
 
     nlptransfer features train --data ../shared/data/sst2 --featurizer hybrid --head logreg --C auto --output runs/f
     nlptransfer features train --data DIR --featurizer static --pooling sif --head logreg --output runs/sif
-    nlptransfer features train --data DIR --featurizer transformer --layers=-1,-2,-3,-4 --output runs/minilm
+    nlptransfer features train --data DIR --featurizer transformer --layers last4 --output runs/minilm
     nlptransfer features cnn --data DIR --init-mode non-static --vectors glove-6b-50d --output runs/cnn
     nlptransfer features embed --texts texts.txt --featurizer transformer --output feats.npy
     nlptransfer features list
@@ -29,7 +29,8 @@ def _common_featurizer_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--tokenizer-mode", default="standard", help="standard, tweet or whitespace.")
     p.add_argument("--sif-frequencies", default=None, help="fit (default), vectors, or a corpus file.")
     p.add_argument("--model", default=None, help="Transformer folder or Hub id (default: all-MiniLM-L6-v2).")
-    p.add_argument("--layers", default=None, help="Transformer layers to pool, e.g. --layers=-1 or --layers=-1,-2,-3,-4.")
+    p.add_argument("--layers", default=None,
+                   help="Transformer layers to pool: last4 (default), lastK, --layers=-1 or --layers=-1,-2.")
     p.add_argument("--max-length", type=int, default=None, help="Transformer max tokens per text.")
     p.add_argument("--batch-size", type=int, default=None, help="Transformer batch size.")
     p.add_argument("--no-cache", action="store_true", help="Do not use the on-disk feature cache.")

@@ -29,3 +29,15 @@ def as_texts(X: Iterable, *, who: str = "featurizer") -> list[str]:
                 "Fill or drop missing texts before featurizing."
             )
     return texts
+
+
+def text_label_columns(data, text_column: str, label_column: str, role: str):
+    """``(texts, labels)`` of a dataset's text and label columns, or a DataError naming the columns it has."""
+    try:
+        return list(data[text_column]), list(data[label_column])
+    except (KeyError, ValueError, TypeError):
+        cols = getattr(data, "column_names", None) or list(getattr(data, "columns", []))
+        raise DataError(
+            f"The {role} data needs columns {text_column!r} and {label_column!r}; it has {cols}. "
+            "Rename the columns or pass text_column=/label_column=."
+        ) from None

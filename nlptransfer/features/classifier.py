@@ -20,6 +20,7 @@ from .. import __version__
 from ..base import TransferClassifier
 from ..data.labels import LabelSchema
 from ..errors import DataError, DataFileNotFoundError
+from ._inputs import text_label_columns
 from .heads import head_classes
 from .registry import FEATURIZERS, HEADS, build_featurizer, build_head
 
@@ -39,17 +40,6 @@ def _jsonable(value):
     if value is None or isinstance(value, (str, int, float, bool)):
         return value
     return repr(value)  # e.g. a StaticVectors object: recorded for information only
-
-
-def _columns(data, text_column: str, label_column: str, role: str):
-    try:
-        return list(data[text_column]), list(data[label_column])
-    except (KeyError, ValueError, TypeError):
-        cols = getattr(data, "column_names", None) or list(getattr(data, "columns", []))
-        raise DataError(
-            f"The {role} data needs columns {text_column!r} and {label_column!r}; it has {cols}. "
-            "Rename the columns or pass text_column=/label_column=."
-        ) from None
 
 
 class FeaturizerClassifier(TransferClassifier):
@@ -82,7 +72,7 @@ class FeaturizerClassifier(TransferClassifier):
         return clone(self.featurizer).set_params(**self.featurizer_params)
 
     def fit(self, train, validation=None) -> FeaturizerClassifier:
-        texts, labels = _columns(train, self.text_column, self.label_column, "training")
+        texts, labels = text_label_columns(train, self.text_column, self.label_column, "training")
         self.schema = LabelSchema.from_labels(labels, source="training data")
         y = np.asarray(self.schema.encode_many(labels, source="training data"))
         self.featurizer_ = self._new_featurizer()

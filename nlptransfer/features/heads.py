@@ -23,7 +23,7 @@ from .._compat import logistic_regression_cv_kwargs
 from ..errors import ConfigError
 from .registry import HEADS
 
-C_GRID = (0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0)
+C_GRID = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0)
 
 
 class DenseScaler(TransformerMixin, BaseEstimator):

@@ -28,8 +28,8 @@ from .. import __version__
 from ..base import TransferClassifier
 from ..data.labels import LabelSchema
 from ..errors import ConfigError, DataError, DataFileNotFoundError, check_choice
+from ._inputs import text_label_columns
 from ._vectors import get_vectors, vectors_source
-from .classifier import _columns
 from .networks import LinearHead, MultiTaskNetwork
 from .neural import (
     WEIGHTS_FILENAME,
@@ -176,8 +176,8 @@ class MultiTaskEmbeddingClassifier:
             if task not in validation:
                 data, validation[task] = stratified_split(data, cfg.validation_fraction, cfg.seed,
                                                           label_column=label_column)
-            texts[task], labels[task] = _columns(data, text_column, label_column, f"{task} training")
-            val_texts[task], val_labels[task] = _columns(validation[task], text_column, label_column,
+            texts[task], labels[task] = text_label_columns(data, text_column, label_column, f"{task} training")
+            val_texts[task], val_labels[task] = text_label_columns(validation[task], text_column, label_column,
                                                          f"{task} validation")
             self.schemas[task] = LabelSchema.from_labels(labels[task], source=f"{task} training data")
         self.tokenizer_ = make_tokenizer(cfg.tokenizer)

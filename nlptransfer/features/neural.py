@@ -26,8 +26,8 @@ from .. import __version__
 from ..base import TransferClassifier
 from ..data.labels import LabelSchema
 from ..errors import ConfigError, DataError, DataFileNotFoundError, check_choice
+from ._inputs import text_label_columns
 from ._vectors import get_vectors, vectors_source
-from .classifier import _columns
 from .embedding_init import INIT_MODES, PretrainedEmbedding, build_embedding, learnable_unk_policy
 from .networks import BagOfEmbeddingsEncoder, CNNEncoder, LinearHead, SingleTaskNetwork
 from .static import make_tokenizer
@@ -250,8 +250,8 @@ class EmbeddingClassifier(TransferClassifier):
 
             train, validation = stratified_split(train, cfg.validation_fraction, cfg.seed, label_column=label_column)
             logger.info("no validation set given: holding out %d of the training examples", len(validation))
-        texts, labels = _columns(train, text_column, label_column, "training")
-        val_texts, val_labels = _columns(validation, text_column, label_column, "validation")
+        texts, labels = text_label_columns(train, text_column, label_column, "training")
+        val_texts, val_labels = text_label_columns(validation, text_column, label_column, "validation")
         self.schema = LabelSchema.from_labels(labels, source="training data")
         y = self.schema.encode_many(labels, source="training data")
         y_val = self.schema.encode_many(val_labels, source="validation data")

@@ -43,16 +43,18 @@ def parse_with_yaml(parser: argparse.ArgumentParser, argv=None) -> argparse.Name
     return parser.parse_args(argv)
 
 
-def parse_layers(value) -> int | list[int]:
-    """``"-1"`` -> -1; ``"-1,-2,-3"`` or a list -> [-1, -2, -3]."""
+def parse_layers(value) -> int | str | list[int]:
+    """``"-1"`` -> -1; ``"-1,-2,-3"`` or a list -> [-1, -2, -3]; ``"last4"`` stays as it is."""
     if isinstance(value, (list, tuple)):
         return [int(v) for v in value]
     if isinstance(value, int):
         return value
+    if str(value).strip().startswith("last"):
+        return str(value).strip()
     try:
         parts = [int(v) for v in str(value).split(",") if v.strip()]
     except ValueError:
-        raise ConfigError(f"layers must be an int or comma-separated ints such as -1,-2,-3,-4; got {value!r}.") from None
+        raise ConfigError(f"layers must be lastK, an int or comma-separated ints such as -1,-2; got {value!r}.") from None
     if not parts:
         raise ConfigError("layers is empty; use e.g. -1 or -1,-2,-3,-4.")
     return parts[0] if len(parts) == 1 else parts

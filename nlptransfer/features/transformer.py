@@ -5,14 +5,17 @@ batched so each batch is padded only to its own longest text (then rows are put 
 the forward runs under ``torch.inference_mode()``; and the on-disk :class:`~.cache.FeatureCache` serves
 a repeated run over the same texts without touching the model.
 
-``layers`` picks which hidden states are pooled: ``-1`` the last layer, an int any layer (0 is the
-embedding output), a list the concatenation of several (e.g. ``[-1, -2, -3, -4]``: the last four,
-often better for frozen features than the last layer alone).
+``layers`` picks which hidden states are pooled and concatenated: ``"last4"`` (the default) the last four
+transformer layers (fewer when the model is shallower), ``"lastK"`` the last K, an int one layer (0 is
+the embedding output, -1 the last layer), a list several (``[-1, -2]``). On SST-2 and TREC the last four
+layers' mean pooling beat the last layer alone by 2.5 and 4.4 accuracy points with a logistic-regression
+head (benchmarks/RESULTS.md); sentence-transformers' pooled output is the ``layers=-1`` case.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 
 import numpy as np
@@ -93,7 +96,7 @@ class TransformerFeaturizer(TransformerMixin, BaseEstimator):
     ``forward_calls_`` counts encoder forward passes and ``cache_hits_`` cache hits.
     """
 
-    def __init__(self, model: str = DEFAULT_MODEL, pooling: str = "mean", layers=-1, max_length: int = 128,
+    def __init__(self, model: str = DEFAULT_MODEL, pooling: str = "mean", layers="last4", max_length: int = 128,
                  batch_size: int = 64, normalize: bool = False, device: str = "cpu", cache_dir="auto",
                  cache_min_texts: int = 64):
         self.model = model
@@ -107,10 +110,19 @@ class TransformerFeaturizer(TransformerMixin, BaseEstimator):
         self.cache_min_texts = cache_min_texts
 
     # ---- validation ---------------------------------------------------------------------------
-    def _layer_list(self) -> list[int]:
-        layers = [self.layers] if isinstance(self.layers, (int, np.integer)) else list(self.layers)
-        if not layers or not all(isinstance(v, (int, np.integer)) for v in layers):
-            raise ConfigError(f"layers must be an int or a non-empty list of ints, got {self.layers!r}.")
+    def _layer_list(self, num_hidden_layers: int | None = None) -> list[int]:
+        """Hidden-state indices to pool; ``"lastK"`` needs the model depth (None: before the model is known)."""
+        value = self.layers
+        if isinstance(value, str):
+            match = re.fullmatch(r"last(\d*)", value.strip())
+            if not match or match.group(1) == "0":
+                raise ConfigError(f"layers must be 'lastK' (e.g. 'last4'), an int or a list of ints, got {value!r}.")
+            k = int(match.group(1) or 1)
+            depth = num_hidden_layers if num_hidden_layers is not None else k
+            return [-(i + 1) for i in range(min(k, depth))]
+        layers = [value] if isinstance(value, (int, np.integer)) else list(value)
+        if not layers or not all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in layers):
+            raise ConfigError(f"layers must be 'lastK', an int or a non-empty list of ints, got {value!r}.")
         return [int(v) for v in layers]
 
     def _check_params(self, num_hidden_layers: int | None = None) -> None:
@@ -119,7 +131,7 @@ class TransformerFeaturizer(TransformerMixin, BaseEstimator):
             value = getattr(self, name)
             if not isinstance(value, (int, np.integer)) or value < 1:
                 raise ConfigError(f"{name} must be a positive integer, got {value!r}.")
-        layers = self._layer_list()
+        layers = self._layer_list(num_hidden_layers)
         if num_hidden_layers is not None:
             bad = [v for v in layers if not -(num_hidden_layers + 1) <= v <= num_hidden_layers]
             if bad:
@@ -128,8 +140,9 @@ class TransformerFeaturizer(TransformerMixin, BaseEstimator):
                     f"{-(num_hidden_layers + 1)}..{num_hidden_layers} (0 = embeddings, -1 = last)."
                 )
 
-    def _settings(self) -> dict:
-        return {"pooling": self.pooling, "layers": self._layer_list(), "max_length": int(self.max_length),
+    def _settings(self, num_hidden_layers: int) -> dict:
+        return {"pooling": self.pooling, "layers": self._layer_list(num_hidden_layers),
+                "max_length": int(self.max_length),
                 "normalize": bool(self.normalize), "featurizer": "transformer/1"}
 
     # ---- sklearn API --------------------------------------------------------------------------
@@ -138,7 +151,8 @@ class TransformerFeaturizer(TransformerMixin, BaseEstimator):
         self._check_params()
         _, encoder = load_encoder(self.model, _resolve_device(self.device))
         self._check_params(encoder.config.num_hidden_layers)
-        self.n_features_out_ = encoder.config.hidden_size * len(self._layer_list())
+        self.layers_ = self._layer_list(encoder.config.num_hidden_layers)
+        self.n_features_out_ = encoder.config.hidden_size * len(self.layers_)
         self.forward_calls_ = getattr(self, "forward_calls_", 0)
         self.cache_hits_ = getattr(self, "cache_hits_", 0)
         return self
@@ -150,14 +164,16 @@ class TransformerFeaturizer(TransformerMixin, BaseEstimator):
         use_cache = self.cache_dir is not None and len(texts) >= (self.cache_min_texts or 0)
         cache = FeatureCache(None if self.cache_dir == "auto" else self.cache_dir) if use_cache else None
         if cache is not None:
-            key = cache.key(model_identity(resolve_model(self.model)), self._settings(), texts)
+            depth = load_encoder(self.model, _resolve_device(self.device))[1].config.num_hidden_layers
+            settings = self._settings(depth)
+            key = cache.key(model_identity(resolve_model(self.model)), settings, texts)
             cached = cache.get(key)
             if cached is not None:
                 self.cache_hits_ += 1
                 return cached
         features = self.encode(texts)
         if cache is not None:
-            cache.put(key, features, {"model": str(self.model), **self._settings(), "n_texts": len(texts)})
+            cache.put(key, features, {"model": str(self.model), **settings, "n_texts": len(texts)})
         return features
 
     def get_feature_names_out(self, input_features=None):
@@ -170,7 +186,8 @@ class TransformerFeaturizer(TransformerMixin, BaseEstimator):
 
         device = _resolve_device(self.device)
         tokenizer, encoder = load_encoder(self.model, device)
-        layers = self._layer_list()
+        layers = self._layer_list(encoder.config.num_hidden_layers)
+        self._check_params(encoder.config.num_hidden_layers)
         dim = encoder.config.hidden_size
         out = np.zeros((len(texts), dim * len(layers)), dtype=np.float32)
         if not texts:

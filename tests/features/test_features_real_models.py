@@ -17,11 +17,13 @@ def test_minilm_mean_features_match_sentence_transformers(tmp_path):
     from nlptransfer.features import TransformerFeaturizer
     from nlptransfer.features.transformer import resolve_model
 
-    ours = TransformerFeaturizer(normalize=True, batch_size=2, cache_dir=str(tmp_path), cache_min_texts=1).fit(SENTENCES)
+    ours = TransformerFeaturizer(layers=-1, normalize=True, batch_size=2, cache_dir=str(tmp_path),
+                                 cache_min_texts=1).fit(SENTENCES)
     got = ours.transform(SENTENCES)
     expected = SentenceTransformer(resolve_model("all-MiniLM-L6-v2"), device="cpu").encode(SENTENCES)
     np.testing.assert_allclose(got, expected, atol=1e-5)
-    again = TransformerFeaturizer(normalize=True, batch_size=2, cache_dir=str(tmp_path), cache_min_texts=1).fit(SENTENCES)
+    again = TransformerFeaturizer(layers=-1, normalize=True, batch_size=2, cache_dir=str(tmp_path),
+                                  cache_min_texts=1).fit(SENTENCES)
     np.testing.assert_array_equal(again.transform(SENTENCES), got)
     assert again.cache_hits_ == 1 and again.forward_calls_ == 0
 

@@ -23,7 +23,7 @@ def _featurizer(tiny_bert_dir, tmp_path=None, **kw):
 
 
 def test_shapes_and_layer_concatenation(tiny_bert_dir, texts):
-    one = _featurizer(tiny_bert_dir).fit(texts).transform(texts)
+    one = _featurizer(tiny_bert_dir, layers=-1).fit(texts).transform(texts)
     assert one.shape == (len(texts), 32) and one.dtype == np.float32
     three = _featurizer(tiny_bert_dir, layers=[-1, -2, 0]).fit_transform(texts)
     assert three.shape == (len(texts), 96)
@@ -62,7 +62,7 @@ def test_matches_manual_mean_pooling(tiny_bert_dir):
     enc = tokenizer([text], return_tensors="pt")
     with torch.inference_mode():
         expected = encoder(**enc).last_hidden_state[0].mean(0).numpy()
-    got = _featurizer(tiny_bert_dir).fit_transform([text])[0]
+    got = _featurizer(tiny_bert_dir, layers=-1).fit_transform([text])[0]
     np.testing.assert_allclose(got, expected, atol=1e-5)
 
 
@@ -114,5 +114,15 @@ def test_bad_settings_and_inputs_are_named(tiny_bert_dir):
         _featurizer(tiny_bert_dir).fit_transform("good movie")
 
 
+def test_default_layers_are_the_last_four_or_fewer(tiny_bert_dir, texts):
+    default = _featurizer(tiny_bert_dir).fit(texts)
+    assert default.layers == "last4" and default.layers_ == [-1, -2]  # the tiny model has only 2 layers
+    np.testing.assert_allclose(default.transform(texts), _featurizer(tiny_bert_dir, layers=[-1, -2]).fit_transform(texts),
+                               atol=1e-6)
+    assert _featurizer(tiny_bert_dir, layers="last").fit(texts).layers_ == [-1]
+    with pytest.raises(ConfigError, match="'lastK'"):
+        _featurizer(tiny_bert_dir, layers="first2").fit(texts)
+
+
 def test_empty_input_gives_empty_matrix(tiny_bert_dir):
-    assert _featurizer(tiny_bert_dir).fit([]).transform([]).shape == (0, 32)
+    assert _featurizer(tiny_bert_dir, layers=-1).fit([]).transform([]).shape == (0, 32)
