@@ -153,14 +153,12 @@ LEXICONS = {
 }
 
 # ---- carriers shared by every split (no polarity of their own) -------------------------------------
-POS_FRAMES = ["the {aspect} is {pos}", "{aspect} is {pos} for the price", "honestly the {aspect} is {pos}",
-              "the {version} update made the {aspect} {pos}", "{feature} is {pos}",
-              "the {aspect} has been {pos} for {duration}", "overall it's {pos}", "I find the {aspect} {pos}"]
-NEG_FRAMES = ["the {aspect} is {neg}", "{aspect} is {neg} compared to my {competitor}", "honestly the {aspect} is {neg}",
-              "the {version} update made the {aspect} {neg}", "{feature} is {neg}",
-              "the {aspect} has been {neg} since {version}", "overall it's {neg}", "I find the {aspect} {neg}"]
-NEUTRAL_FRAMES = ["the {aspect} is {neutral}", "it's {neutral} overall", "{aspect} is {neutral}; some days better than others",
-                  "the {aspect}? {neutral}", "{feature} is {neutral} for what it is", "honestly the {aspect} is {neutral}"]
+# One list of frames for all three classes ({adj}: an adjective of the review's polarity), so that the
+# carrier sentence says nothing about the label and the adjective has to.
+FRAMES = ["the {aspect} is {adj}", "{aspect} is {adj} for the price", "honestly the {aspect} is {adj}",
+          "{aspect} is {adj} compared to my {competitor}", "the {version} update made the {aspect} {adj}",
+          "{feature} is {adj}", "the {aspect} has been {adj} since {version}", "overall it's {adj}",
+          "I find the {aspect} {adj}", "the {aspect}? {adj}"]
 NEUTRAL_CLAUSES = [
     "got the {product} {ago}, setting it up this weekend", "does the {product} work with {platform}?",
     "anyone know if {feature} supports {platform}?", "switched from {competitor} to the {product} last month",
@@ -255,7 +253,7 @@ class Writer:
         """A positive (``pos``) or negative (``neg``) clause: frame + adjective, idiom or slang."""
         r = self.rng.random()
         if r < CLAUSE_MIX["frame"]:
-            template = self.rng.choice(POS_FRAMES if polarity == "pos" else NEG_FRAMES)
+            template = self.rng.choice(FRAMES).replace("{adj}", "{" + polarity + "}")
         elif r < CLAUSE_MIX["frame"] + CLAUSE_MIX["idiom"]:
             template = self.pick(f"{polarity}_idiom")
         else:
@@ -264,7 +262,10 @@ class Writer:
 
     def neutral_clause(self, kind: str, product: str) -> str:
         if self.rng.random() < LUKEWARM:
-            template = self.rng.choice(NEUTRAL_FRAMES) if self.rng.random() < 0.6 else self.pick("neutral_idiom")
+            if self.rng.random() < 0.6:
+                template = self.rng.choice(FRAMES).replace("{adj}", "{neutral}")
+            else:
+                template = self.pick("neutral_idiom")
         else:
             template = self.rng.choice(NEUTRAL_CLAUSES)
         return self.fill(template, kind, product)

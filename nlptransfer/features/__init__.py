@@ -1,7 +1,7 @@
 """Featurizers, classical heads and neural classifiers on pretrained embeddings.
 
 - Featurizers (scikit-learn transformers, registry :data:`FEATURIZERS`): ``static`` (pooled static
-  vectors: mean, max, TF-IDF-weighted, SIF), ``tfidf`` (n-grams), ``hybrid`` (TF-IDF n-grams plus SIF
+  vectors: mean, max, TF-IDF-weighted, SIF), ``tfidf`` (n-grams), ``hybrid`` (TF-IDF n-grams plus pooled
   vectors, the default static path) and ``transformer`` (frozen transformer, pooled layers, cached).
 - Heads (registry :data:`HEADS`): ``logreg``, ``linear-svm`` (calibrated), ``mlp``.
 - :class:`FeaturizerClassifier`: featurizer + head as a :class:`~nlptransfer.base.TransferClassifier`.
