@@ -84,18 +84,18 @@ NEG_ADJ = ["awful", "terrible", "poor", "disappointing", "flaky", "useless", "ja
            "garbage", "unreliable", "a mess", "frustrating", "painfully slow", "half-baked", "worse than my old one",
            "broken out of the box", "a joke", "embarrassing", "buggy", "patchy", "dreadful", "horrible",
            "atrocious", "lousy", "shoddy", "pathetic", "miserable", "defective", "abysmal", "appalling", "dismal",
-           "bad", "very bad", "crappy", "faulty", "flimsy", "annoying", "infuriating", "unusable", "sluggish",
+           "very bad", "crappy", "faulty", "flimsy", "annoying", "infuriating", "unusable", "sluggish",
            "clunky", "woeful", "subpar", "inferior", "worthless", "rubbish", "horrendous", "inadequate",
            "a nightmare", "a disaster", "a letdown", "maddening", "erratic", "unstable", "dodgy", "glitchy"]
 NEUTRAL_ADJ = ["okay", "fine", "average", "decent enough", "about what you'd expect", "nothing special", "mid",
                "acceptable", "so-so", "middle of the road", "as advertised", "standard for the price", "adequate",
                "passable", "ordinary", "unremarkable", "middling", "fair", "alright", "reasonable", "serviceable",
-               "tolerable", "unexceptional", "run of the mill", "meh", "neither good nor bad", "functional",
+               "tolerable", "unexceptional", "run of the mill", "meh", "neither here nor there", "functional",
                "nothing fancy", "lukewarm"]
 POS_VERDICTS = ["love it", "highly recommend", "five stars", "best purchase this year", "worth every penny",
                 "would buy again", "very happy with it", "absolutely delighted", "thrilled with it", "can't fault it",
                 "money well spent", "a keeper", "ten out of ten", "couldn't be happier", "recommend it to everyone",
-                "exceeded my expectations", "glad I bought it", "no regrets", "a great buy", "pleasantly surprised"]
+                "exceeded my expectations", "glad I bought it", "no regrets", "a smart buy", "pleasantly surprised"]
 NEG_VERDICTS = ["returning it", "one star", "avoid", "waste of money", "regret buying it", "would not recommend",
                 "can't recommend it", "wouldn't buy again", "sending it back", "stay away", "total rip-off",
                 "zero stars if I could", "never again", "deeply disappointed", "want a refund", "steer clear",
@@ -104,8 +104,8 @@ NEG_VERDICTS = ["returning it", "one star", "avoid", "waste of money", "regret b
 POS_IDIOMS = [
     "{feature} pairs it in seconds", "{feature} just works", "zero dropouts in {duration}",
     "SnapCharge tops it up in ten minutes", "I can't fault the {aspect}", "no complaints about the {aspect}",
-    "the {aspect} is not bad at all", "way better {aspect} than my old {competitor}", "AuraMesh handoff is seamless now",
-    "the VoltiqLink app is clean and snappy", "set up took two minutes with {feature}",
+    "the {aspect} is not bad at all", "way better {aspect} than my old {competitor}", "AuraMesh handoff finally works without a hiccup",
+    "the VoltiqLink app is clean and quick", "set up took two minutes with {feature}",
     "it hasn't dropped once since I got it", "I was sceptical but the {aspect} won me over",
     "the {aspect} beats every {competitor} I've owned", "support sorted my question in an hour",
     "the {aspect} keeps surprising me", "the {aspect} blew me away", "it never lets me down",
@@ -127,9 +127,9 @@ NEG_IDIOMS = [
 ]
 NEUTRAL_IDIOMS = [
     "it does what it says, no more, no less", "mixed feelings, the {aspect} is good but {feature} is hit and miss",
-    "it's okay, nothing to write home about", "does the job, nothing more", "some things I like, some I don't",
-    "can't decide if I like it yet", "it works, I guess", "not bad, not great", "neither impressed nor disappointed",
-    "the {aspect} is fine most days and patchy on others", "ask me again in a month",
+    "nothing to write home about, really", "does the job, nothing more", "some things I like, some I don't",
+    "can't decide if I like it yet", "it works, I guess", "could be better, could be worse", "neither impressed nor disappointed",
+    "the {aspect} varies from day to day", "ask me again in a month",
     "about as good as the price suggests",
 ]
 # Clauses carrying the domain's slang (words GloVe does not know).
@@ -193,14 +193,14 @@ UNLABELLED_TEMPLATES = [
     "anyone tried the {product} with {platform}? how is the {aspect}", "my {product}: {posc}", "my {product}: {negc}",
     "glitchfest of an update, {negc}", "lagspikes on the Zentrix after {version}? {neg}",
     "AuraMesh handoff between Zentrix nodes is {pos} now", "QuikSync pairing takes seconds on {platform}, {pos}",
-    "SnapCharge to full in twenty minutes, {pos}", "reflashing fixed my {product}, no more bootloops, {pos}",
+    "SnapCharge to full in twenty minutes, {pos}", "reflashing fixed the bootloops on my {product}",
     "{product} deal: 20% off this week", "comparing the {product} and {competitor} for {aspect}",
     "the {product} keeps desyncing, {neg} and {neg2}", "my {product} desyncs {time}. {neg}, {negv}",
     "{version} is a glitchfest, {neg} from start to finish", "constant lagspikes, {neg}, {negv}",
     "voltastic! the {aspect} is {pos}", "the {aspect} is voltastic, honestly {pos}", "so {pos}, so voltastic, {posv}",
     "bootlooped overnight, {neg}", "it unpairs {time}, {neg}", "no desyncs at all since {version}, {pos}",
     "desyncing {time} again, {negv}", "what a glitchfest, {neg} and {neg2}", "lagspikes make the {aspect} {neg}",
-    "zero bootloops and zero lagspikes, {pos} and {pos2}", "{feature} is voltastic now, {posv}",
+    "bootloops {time}, {neg} and {neg2}", "stuck in bootloops since {version}, {negv}", "{feature} is voltastic now, {posv}",
 ]
 
 _SLOT_LEXICON = {"pos": "pos_adj", "neg": "neg_adj", "neutral": "neutral_adj", "posv": "pos_verdict",

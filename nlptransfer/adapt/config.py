@@ -43,7 +43,8 @@ class AdaptConfig:
                                      "(gensim #3352); the report says how many were dropped."})
     warmup_epochs: int = field(
         default=1, metadata={"help": "continue: epochs at the start during which the pretrained rows stay frozen "
-                                     "while the (zero-initialised) output layer adapts to them; 0 = none. "
+                                     "while the (zero-initialised) output layer adapts to them; 0 = none; "
+                                     "at most epochs - 1. "
                                      "Not used when continuing a fastText .bin (its output layer is trained)."})
     max_vocab: int | None = field(
         default=None, metadata={"help": "Cap on the training vocabulary (most frequent corpus words kept); "

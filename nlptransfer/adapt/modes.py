@@ -68,7 +68,8 @@ def _train_from_pretrained(pretrained, corpus, plan, config, callbacks, *, lock:
         return _train_from_fasttext_bin(pretrained, corpus, plan, config, callbacks, lock=lock)
     model, model_idx, pre_idx = _init_from_pretrained(pretrained, corpus, plan, config)
     guard = training.LockedRowsGuard(model_idx, pretrained.matrix[pre_idx]) if lock else None
-    warmup = None if lock else training.UnlockAfterWarmup(model_idx, min(config.warmup_epochs, config.epochs))
+    # at least one epoch trains the pretrained rows, else continue would silently equal lock
+    warmup = None if lock else training.UnlockAfterWarmup(model_idx, min(config.warmup_epochs, config.epochs - 1))
     stats = training.train(model, corpus.sentences, config, locked=guard, warmup=warmup, callbacks=callbacks)
     new_words = _new_words_in_model_order(model, plan)
     new_rows = model.wv.vectors[[model.wv.key_to_index[w] for w in new_words]]
