@@ -12,16 +12,7 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-CORPORA = REPO_ROOT / "corpora"
-
-
-def datapath(*parts: str) -> Path:
-    """Path of a tiny fixture file under ``corpora/`` (gensim's ``test.utils.datapath``)."""
-    path = CORPORA.joinpath(*parts)
-    if not path.exists():
-        raise FileNotFoundError(f"missing test fixture {path}")
-    return path
+from testutils import CORPORA, REPO_ROOT, datapath  # noqa: E402,F401  (re-exported for fixtures)
 
 
 def _find_shared_data() -> Path | None:

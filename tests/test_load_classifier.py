@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import datapath
+from testutils import datapath
 
 from nlptransfer import load_classifier
 from nlptransfer.cli.main import main

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import datapath
+from testutils import datapath
 
 from nlptransfer.cli.main import main
 

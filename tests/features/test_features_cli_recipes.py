@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import make_texts
+from features_testutils import make_texts
 
 from nlptransfer.cli.main import main as cli
 

@@ -7,7 +7,7 @@ import json
 import numpy as np
 import pytest
 import scipy.sparse as sp
-from conftest import make_texts
+from features_testutils import make_texts
 from sklearn.base import clone
 
 from nlptransfer.base import TransferClassifier

@@ -7,7 +7,7 @@ from collections import Counter
 import numpy as np
 import pytest
 import torch
-from conftest import make_texts
+from features_testutils import make_texts
 
 from nlptransfer.base import TransferClassifier
 from nlptransfer.errors import ConfigError, UsageError

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import make_texts
+from features_testutils import make_texts
 
 from nlptransfer.errors import ConfigError, DataError, UsageError
 from nlptransfer.features import TransformerFeaturizer

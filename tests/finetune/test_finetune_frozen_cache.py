@@ -7,7 +7,6 @@ import copy
 import datasets
 import pytest
 import torch
-from finetune_helpers import tiny_config
 
 from nlptransfer.data.labels import LabelSchema
 from nlptransfer.errors import ConfigError
