@@ -8,14 +8,13 @@ held-out split, and reports where the from-scratch baseline catches up with each
 
 from __future__ import annotations
 
-import json
 import statistics
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from ..errors import ConfigError, UsageError
-from .study import MethodFactory, RunRecord, StudyConfig, _split, run_method
+from .study import MethodFactory, RunRecord, StudyConfig, _split, dump_json, run_method
 
 
 @dataclass
@@ -66,10 +65,7 @@ class LearningCurve:
         }
 
     def to_json(self, path: str | Path | None = None) -> str:
-        text = json.dumps(self.to_dict(), indent=2)
-        if path:
-            Path(path).write_text(text, encoding="utf-8")
-        return text
+        return dump_json(self.to_dict(), path)
 
     def to_markdown(self) -> str:
         methods = list(dict.fromkeys(p.method for p in self.points))

@@ -100,10 +100,7 @@ class StudyResult:
         }
 
     def to_json(self, path: str | Path | None = None) -> str:
-        text = json.dumps(self.to_dict(), indent=2)
-        if path:
-            Path(path).write_text(text, encoding="utf-8")
-        return text
+        return dump_json(self.to_dict(), path)
 
     def to_markdown(self) -> str:
         m = self.config.metric
@@ -124,6 +121,14 @@ class StudyResult:
                 f"| {', '.join(flags) or 'ok'} |"
             )
         return "\n".join(lines)
+
+
+def dump_json(data: dict, path: str | Path | None = None) -> str:
+    """JSON text of ``data``, also written to ``path`` when one is given."""
+    text = json.dumps(data, indent=2)
+    if path:
+        Path(path).write_text(text, encoding="utf-8")
+    return text
 
 
 def _split(data, name: str):

@@ -7,15 +7,14 @@ import csv
 import json
 from pathlib import Path
 
-CORPORA = Path(__file__).resolve().parents[2] / "corpora"
+from testutils import CORPORA, datapath
+
 TINY = CORPORA / "tiny"
 
 
 def tiny(*parts: str) -> Path:
-    path = TINY.joinpath(*parts)
-    if not path.exists():
-        raise FileNotFoundError(f"missing fixture {path}; run python corpora/make_tiny.py")
-    return path
+    """A fixture under corpora/tiny (regenerate them with ``python corpora/make_tiny.py``)."""
+    return datapath("tiny", *parts)
 
 
 def write_csv(path: Path, rows, header=("text", "label"), delimiter=",", encoding="utf-8") -> Path:
