@@ -11,13 +11,16 @@ transfer learning is for: **a small labelled set that cannot cover the domain's 
   split once, seeded, into a *seen* part (``SEEN_FRACTION`` of its entries) and the rest. The 240
   training reviews draw only from the seen parts; validation, test and the unlabelled corpus draw
   from the full lexicons. About half of the sentiment expressions in the test set therefore never
-  occur in train ("phenomenal", "atrocious", "passable", "steer clear"), as with real reviews, where
+  occur in train ("superb", "dreadful", "passable", "stay away"), as with real reviews, where
   a few hundred labels cannot cover the vocabulary. The ordinary words are common English that
   GloVe 6B and a pretrained encoder know, so pretrained representations can generalise to them.
 - Domain words. Brand, product and slang words (voltiq, aerobud, hubzy, quiksync, desyncs, bootloops,
   glitchfest, voltastic, ...) are absent from GloVe 6B. The unlabelled in-domain corpus (support
   posts, changelogs, forum threads, unlabelled reviews) uses them next to ordinary sentiment words
-  ("desyncs again, infuriating"), so domain adaptation of the vectors can learn what they mean.
+  ("the Hubzy keeps desyncing, awful and atrocious"), so domain adaptation of the vectors can learn
+  what they mean.
+- Carriers without polarity: adjectives sit in ``FRAMES`` shared by all three classes, so the frame
+  says nothing about the label; each split's labels are drawn stratified (``CLASS_WEIGHTS``).
 - Learnable but not trivial: about half the reviews carry no verdict, some polarity is negated ("never
   desynced once", "can't recommend it", "not bad at all"), a quarter of the positive/negative reviews
   open with a clause of the other polarity and turn on "but", neutral texts are questions, logistics
