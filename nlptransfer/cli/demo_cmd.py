@@ -9,7 +9,8 @@ def register(subparsers) -> None:
     p.add_argument("--corpus", default=None, help="Unlabelled domain corpus (default: the demo's).")
     p.add_argument("--output", default="nlptransfer-demo", help="Folder for every artefact.")
     p.add_argument("--seeds", default="13,42", help="Comma-separated seeds of the study.")
-    p.add_argument("--no-transformer", action="store_true", help="Skip the MiniLM methods (faster).")
+    p.add_argument("--no-transformer", action="store_true", help="Skip the frozen-MiniLM method (faster).")
+    p.add_argument("--finetune", action="store_true", help="Also fine-tune MiniLM (adds a few minutes on CPU).")
     p.set_defaults(func=run)
 
 
@@ -18,5 +19,5 @@ def run(args) -> int:
     from .study_cmd import _int_list
 
     run_demo(DemoConfig(data=args.data, corpus=args.corpus, output=args.output, seeds=_int_list(args.seeds),
-                        transformer=not args.no_transformer))
+                        transformer=not args.no_transformer, finetune=args.finetune))
     return 0
