@@ -108,7 +108,7 @@ def run_trainer(model_path: str, train, test, schema, *, seed: int, max_length: 
         logits = trainer.predict(test_tok).predictions
     accuracy = float((np.asarray(logits).argmax(axis=1) == np.asarray(test_tok["labels"])).mean())
     return {"epoch_seconds": float(result.metrics["train_runtime"]), "padded_share": padded,
-            "test_accuracy": accuracy}
+            "test_accuracy": accuracy, "optim": str(getattr(targs.optim, "value", targs.optim))}
 
 
 # ---- ours ------------------------------------------------------------------------------------------
@@ -206,7 +206,7 @@ def main(argv=None) -> int:
         acc_t = statistics.median(r["test_accuracy"] for r in trainer_runs)
         acc_o = statistics.median(r["test_accuracy"] for r in full_runs)
         met = ratio <= TARGET_FULL_RATIO and acc_o >= acc_t
-        rows = [["HF Trainer (stock, fp32)", fmt_s(trainer_epoch), fmt_pct(trainer_runs[0]["padded_share"]),
+        rows = [[f"HF Trainer (stock, fp32, {trainer_runs[0]['optim']})", fmt_s(trainer_epoch), fmt_pct(trainer_runs[0]["padded_share"]),
                  f"{100 * acc_t:.2f}", "1.00"],
                 [f"nlptransfer full ({args.ours_precision})", fmt_s(full_epoch), fmt_pct(full_runs[0]["padded_share"]),
                  f"{100 * acc_o:.2f}", f"{ratio:.2f}"]]
@@ -241,8 +241,10 @@ def main(argv=None) -> int:
         rows.append(["top-2, no cache", fmt_s(uncached["epoch_seconds"]), "-", fmt_s(uncached["epoch_seconds"]),
                      f"{full_epoch / uncached['epoch_seconds']:.1f}", f"{full_epoch / uncached['epoch_seconds']:.1f}",
                      f"{100 * uncached['test_accuracy']:.2f}"])
-        met = all(s[0] >= TARGET_CACHE_SPEEDUP for s in speedups.values())
-        met_total = all(s[1] >= TARGET_CACHE_SPEEDUP for s in speedups.values())
+        verdicts = "; ".join(
+            f"{label}: **{'met' if s[0] >= TARGET_CACHE_SPEEDUP else 'NOT met'}** for the epoch ({s[0]:.1f}x), "
+            f"{'met' if s[1] >= TARGET_CACHE_SPEEDUP else 'not met'} with the cache build added to one epoch "
+            f"({s[1]:.1f}x)" for label, s in speedups.items())
         sections.append(
             f"`head` (lr 2e-3) and `top-2` (lr 1e-4) with the frozen-prefix cache against the `full` epoch above "
             f"(same data, batch, precision {args.ours_precision}); cached epochs are the median of {args.repeats} "
@@ -250,9 +252,11 @@ def main(argv=None) -> int:
             "separately. Accuracies after one epoch are for orientation only (no tuning).\n\n"
             + markdown_table(["run", "epoch s", "cache build s", "build + epoch s", "epoch speed-up vs full",
                               "incl. build", "test acc %"], rows)
-            + f"\n\nTarget: cached epochs >= {TARGET_CACHE_SPEEDUP:.0f}x faster than a full epoch: "
-            f"**{'met' if met else 'NOT met'}** for the epoch alone; "
-            f"**{'met' if met_total else 'NOT met'}** when the one-off cache build is added to a single epoch."
+            + f"\n\nTarget: cached epochs >= {TARGET_CACHE_SPEEDUP:.0f}x faster than a full epoch. {verdicts}. "
+            "The cache removes the embeddings and frozen layers from every epoch; what remains for `top-2` is "
+            "the forward and backward pass of 2 of the 6 layers (the lower one without its input gradient), "
+            "about 5 of the 18 layer-forward units of a full step, so compute alone caps its speed-up near "
+            "3.6x on the same hardware; `head` trains the pooler and classifier only."
         )
     body = "\n\n".join(sections)
     print(body)

@@ -555,3 +555,16 @@ def run_training_loop(
         train_loss=all_loss_sum / all_loss_count if all_loss_count else None, train_runtime=runtime,
         train_samples_per_second=samples_seen / runtime if runtime > 0 else 0.0, stopped_early=run.stopped_early,
     )
+
+
+def shutdown_distributed() -> None:
+    """Wait for every process, then tear the process group down before the interpreter exits.
+
+    Leaving a gloo group to interpreter shutdown can abort a rank ("terminate called without an active
+    exception", SIGABRT) even though all work finished; destroying it explicitly avoids that.
+    """
+    import torch.distributed as dist
+
+    if dist.is_available() and dist.is_initialized():
+        dist.barrier()
+        dist.destroy_process_group()

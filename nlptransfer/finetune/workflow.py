@@ -121,4 +121,7 @@ def run_finetune(data_options: DataOptions, args: FinetuneArguments) -> dict:
         (Path(args.output_dir) / RESULTS_FILE).write_text(json.dumps(results, indent=2, default=float),
                                                            encoding="utf-8")
     state.wait_for_everyone()
+    from .loop import shutdown_distributed
+
+    shutdown_distributed()
     return results

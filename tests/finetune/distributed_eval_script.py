@@ -20,7 +20,13 @@ def run(model_dir: str, out_path: str | None = None) -> dict:
 
     from nlptransfer.data.labels import LabelSchema
     from nlptransfer.finetune.batching import build_dataloaders, tokenize_for_classification
-    from nlptransfer.finetune.loop import LoopArguments, evaluate_model, make_accelerator, run_training_loop
+    from nlptransfer.finetune.loop import (
+        LoopArguments,
+        evaluate_model,
+        make_accelerator,
+        run_training_loop,
+        shutdown_distributed,
+    )
 
     tok = AutoTokenizer.from_pretrained(model_dir)
     train, val = make_dataset(96, seed=1), make_dataset(37, seed=2)
@@ -51,6 +57,7 @@ def run(model_dir: str, out_path: str | None = None) -> dict:
               "checksums": checksums}
     if out_path and accelerator.is_main_process:
         Path(out_path).write_text(json.dumps(report, indent=1))
+    shutdown_distributed()
     return report
 
 
