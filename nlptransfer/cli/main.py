@@ -84,6 +84,10 @@ def main(argv: list[str] | None = None) -> int:
             raise
         print(f"nlptransfer {args.command}: error: {err}", file=sys.stderr)
         return 1
+    except BrokenPipeError:
+        # Output piped into e.g. `head` that closed early: not an error of ours; silence the flush at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

@@ -60,12 +60,12 @@ def _sif(seed: int, vectors: str = "glove-6b-50d", tokenizer: dict | None = None
     return _featurizer_classifier("static", {"vectors": vectors, "pooling": "sif", "tokenizer": tokenizer}, seed)
 
 
-@_register("hybrid-lr", True, "TF-IDF n-grams plus SIF pretrained vectors + logistic regression.")
+@_register("hybrid-lr", True, "TF-IDF n-grams plus mean+max pooled pretrained vectors + logistic regression.")
 def _hybrid(seed: int, vectors: str = "glove-6b-50d", tokenizer: dict | None = None, **_):
     return _featurizer_classifier("hybrid", {"vectors": vectors, "tokenizer": tokenizer}, seed)
 
 
-@_register("frozen-transformer-lr", True, "Frozen transformer (mean-pooled last layers) + logistic regression.")
+@_register("frozen-transformer-lr", True, "Frozen transformer (mean-pooled last 4 layers) + logistic regression.")
 def _frozen(seed: int, model: str | None = None, **_):
     return _featurizer_classifier("transformer", {"model": model} if model else {}, seed)
 
