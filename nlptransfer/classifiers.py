@@ -48,6 +48,8 @@ def load_classifier(path_or_repo_id: str | Path) -> TransferClassifier:
                 ) from err
         else:
             raise DataFileNotFoundError(f"Model folder {path} does not exist.")
+    if not any((path / marker).exists() for marker, _, _ in _FORMATS) and (path / "model").is_dir():
+        path = path / "model"  # run folders of `nlptransfer features ...` keep the model in model/
     kind = classifier_kind(path)
     module, cls_name = next((m, c) for _, m, c in _FORMATS if c == kind)
     return getattr(importlib.import_module(module), cls_name).load(path)

@@ -20,6 +20,8 @@ def test_featurizer_classifier_round_trip_and_predict_cli(tmp_path, capsys):
     folder = model.save(tmp_path / "tfidf")
     loaded = load_classifier(folder)
     assert type(loaded) is FeaturizerClassifier
+    model.save(tmp_path / "run" / "model")  # the layout `nlptransfer features ... --output run` writes
+    assert type(load_classifier(tmp_path / "run")) is FeaturizerClassifier
     texts = data.splits["test"]["text"][:5]
     assert loaded.predict(texts).labels == model.predict(texts).labels
     assert main(["predict", "--model", str(folder), "--text", texts[0], "--text", texts[1]]) == 0
