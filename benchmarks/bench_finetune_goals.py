@@ -140,13 +140,15 @@ def main(argv=None) -> int:
         f"{total / 60:.1f} min.\n\n"
         + markdown_table(["task", "metric", "test", "goal", "vs goal", "validation", "best epoch / run",
                           "train examples", "class weights", "seconds"], rows)
-        + "\n\nThe goals are the published RoBERTa-base / BERTweet figures (125M-135M parameters) on the "
-        "TweetEval tasks; all-MiniLM-L6-v2 is about 6x smaller and was trained for sentence similarity, so "
-        "misses are recorded with their gap rather than tuned away on test."
+        + "\n\nThe goals come from issue 6. For scale: the TweetEval paper's RoBERTa-base (125M parameters) "
+        "scored 76.1 / 59.7 / 79.5 on emotion / irony / offensive (``../shared/data/README.md``), while "
+        "all-MiniLM-L6-v2 has 22M parameters and was trained for sentence similarity with mean pooling (the "
+        "classifier here reads the [CLS] pooler). Misses are recorded with their gap, not tuned away on test."
     )
     print(body)
     if args.json:
-        Path(args.json).write_text(json.dumps(results, indent=2))
+        Path(args.json).write_text(json.dumps({"argv": sys.argv, "total_seconds": total, "results": results},
+                                              indent=2))
     if not args.no_write:
         write_section("finetune_goals", "Fine-tuning test figures vs goals (issue 6)", body)
     return 0

@@ -16,7 +16,6 @@ the same order. Accelerate's ``DataLoaderShard`` calls ``set_epoch`` before each
 
 from __future__ import annotations
 
-import logging
 import math
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
@@ -29,10 +28,7 @@ from ..data.labels import LabelSchema
 from ..errors import ConfigError, DataError, check_choice
 from .long_text import TRUNCATION_STRATEGIES, special_token_layout, truncate_ids, window_ids
 
-logger = logging.getLogger(__name__)
-
 TOKENIZE_TRUNCATIONS = (*TRUNCATION_STRATEGIES, "window")
-MODEL_INPUT_COLUMNS = ("input_ids", "attention_mask", "labels")
 
 
 @dataclass
