@@ -254,9 +254,9 @@ def main(argv=None) -> int:
                               "incl. build", "test acc %"], rows)
             + f"\n\nTarget: cached epochs >= {TARGET_CACHE_SPEEDUP:.0f}x faster than a full epoch. {verdicts}. "
             "The cache removes the embeddings and frozen layers from every epoch; what remains for `top-2` is "
-            "the forward and backward pass of 2 of the 6 layers (the lower one without its input gradient), "
-            "about 5 of the 18 layer-forward units of a full step, so compute alone caps its speed-up near "
-            "3.6x on the same hardware; `head` trains the pooler and classifier only."
+            "the forward and backward pass of layer 5 (without its input gradient) and of layer 6 for the "
+            "[CLS] position only (keys and values over all tokens; `FirstTokenLayer`, exact because the "
+            "pooler reads only that position). `head` trains the pooler and classifier only."
         )
     body = "\n\n".join(sections)
     print(body)

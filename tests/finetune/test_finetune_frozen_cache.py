@@ -40,13 +40,18 @@ def grads(model) -> dict[str, torch.Tensor]:
     return {n: p.grad.clone() for n, p in model.named_parameters() if p.grad is not None}
 
 
-def check_equivalence(model, num_frozen_layers: int, rows, *, expect_first_token_only: bool | None = None):
+def check_equivalence(model, num_frozen_layers: int, rows, *, expect_first_token_only: bool | None = None,
+                      first_token_top_layer: bool = True, expect_first_token_top_layer: bool | None = None):
     """Cached and uncached paths give the same logits, loss and gradients with dropout off."""
     reference = freeze_prefix(copy.deepcopy(model), num_frozen_layers).eval()
     cached_model = freeze_prefix(copy.deepcopy(model), num_frozen_layers)
-    cache = FrozenPrefixCache(cached_model, num_frozen_layers, batch_size=5)
+    cache = FrozenPrefixCache(cached_model, num_frozen_layers, batch_size=5,
+                              first_token_top_layer=first_token_top_layer)
     if expect_first_token_only is not None:
         assert cache.first_token_only is expect_first_token_only
+    if expect_first_token_top_layer is not None:
+        assert cache.first_token_top_layer is expect_first_token_top_layer
+        assert cache.trainable_suffix().first_token_top_layer is expect_first_token_top_layer
     loader, _ = cache.build_dataloaders(rows, None, batch_size=len(rows))
     suffix = cache.trainable_suffix().eval()
     batch = next(iter(loader))
@@ -68,11 +73,44 @@ def check_equivalence(model, num_frozen_layers: int, rows, *, expect_first_token
     return cache
 
 
+@pytest.mark.parametrize("first_token_top_layer", [True, False])
 @pytest.mark.parametrize("num_frozen", [0, 1, 2])
-def test_bert_cached_step_equals_uncached_step(tiny_classifier, num_frozen):
+def test_bert_cached_step_equals_uncached_step(tiny_classifier, num_frozen, first_token_top_layer):
     rows = random_rows(11, tiny_classifier.config.vocab_size, seed=num_frozen)
-    cache = check_equivalence(tiny_classifier, num_frozen, rows, expect_first_token_only=num_frozen == 2)
+    cache = check_equivalence(tiny_classifier, num_frozen, rows, expect_first_token_only=num_frozen == 2,
+                              first_token_top_layer=first_token_top_layer,
+                              expect_first_token_top_layer=first_token_top_layer and num_frozen < 2)
     assert cache.build_seconds > 0
+
+
+@pytest.mark.parametrize("attn_implementation", ["eager", "sdpa"])
+def test_first_token_layer_matches_the_full_layer_at_position_zero(attn_implementation):
+    from transformers import BertConfig, BertModel
+
+    from nlptransfer.finetune.frozen_cache import FirstTokenLayer, supports_first_token_layer
+
+    torch.manual_seed(3)
+    config = BertConfig(vocab_size=40, hidden_size=32, num_hidden_layers=1, num_attention_heads=4,
+                        intermediate_size=37, attn_implementation=attn_implementation)
+    model = BertModel(config, add_pooling_layer=False).eval()
+    layer = model.encoder.layer[0]
+    assert supports_first_token_layer(layer)
+    input_ids = torch.randint(5, 40, (3, 7))
+    mask = torch.ones(3, 7, dtype=torch.long)
+    mask[1, 4:] = 0  # padded rows must not leak into position 0
+    mask[2, 2:] = 0
+    full = model(input_ids=input_ids, attention_mask=mask).last_hidden_state
+    states = model.embeddings(input_ids=input_ids)
+    wrapper = FirstTokenLayer(layer)
+    for layer_mask in (mask, mask[:, None, None, :].bool(),
+                       mask[:, None, None, :].expand(3, 1, 7, 7).bool()):
+        out = wrapper(states, layer_mask)
+        assert out.shape == (3, 1, 32)
+        torch.testing.assert_close(out, full[:, :1], atol=1e-5, rtol=1e-4)
+    # changing a padded token's embedding leaves the first position unchanged
+    states2 = states.clone()
+    states2[1, 5] += 1.0
+    torch.testing.assert_close(wrapper(states2, mask), wrapper(states, mask))
 
 
 def test_roberta_and_distilbert_are_supported():
@@ -87,11 +125,12 @@ def test_roberta_and_distilbert_are_supported():
     roberta = RobertaForSequenceClassification(RobertaConfig(
         vocab_size=50, hidden_size=32, num_hidden_layers=3, num_attention_heads=2, intermediate_size=37,
         max_position_embeddings=40, pad_token_id=1, num_labels=2))
-    check_equivalence(roberta, 2, random_rows(9, 50, seed=5))
+    check_equivalence(roberta, 2, random_rows(9, 50, seed=5), expect_first_token_top_layer=True)
     check_equivalence(roberta, 3, random_rows(9, 50, seed=6), expect_first_token_only=True)
     distil = DistilBertForSequenceClassification(DistilBertConfig(
         vocab_size=50, dim=32, n_layers=2, n_heads=2, hidden_dim=37, max_position_embeddings=40, num_labels=2))
-    check_equivalence(distil, 1, random_rows(9, 50, seed=7))
+    # DistilBERT's layers have another structure: the top layer runs in full
+    check_equivalence(distil, 1, random_rows(9, 50, seed=7), expect_first_token_top_layer=False)
 
 
 def test_suffix_state_dict_holds_only_trainable_modules(tiny_classifier):
