@@ -63,8 +63,12 @@ def supports_first_token_layer(layer: nn.Module) -> bool:
     """True for BERT-structured encoder layers (BERT, RoBERTa, XLM-R, CamemBERT, ELECTRA)."""
     attention = getattr(layer, "attention", None)
     self_attention = getattr(attention, "self", None)
+    config = getattr(self_attention, "config", None)
+    # relative-position variants add position terms to the scores that this layer does not compute
+    absolute = getattr(config, "position_embedding_type", "absolute") in ("absolute", None)
     return (self_attention is not None and hasattr(attention, "output") and hasattr(layer, "feed_forward_chunk")
             and all(hasattr(self_attention, n) for n in ("query", "key", "value", "attention_head_size", "scaling"))
+            and not hasattr(self_attention, "distance_embedding") and absolute
             and not getattr(layer, "is_decoder", False))
 
 

@@ -174,3 +174,15 @@ def test_training_through_the_cache_updates_the_real_model(tiny_bert_dir, tiny_c
         pred = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).logits.argmax(-1)
     accuracy = float((pred == batch["labels"]).float().mean())
     assert accuracy == pytest.approx(result.metrics["accuracy"], abs=1e-6)
+
+
+def test_first_token_layer_is_not_used_for_relative_position_attention():
+    from transformers import BertConfig, BertModel
+
+    from nlptransfer.finetune.frozen_cache import supports_first_token_layer
+
+    layer = BertModel(BertConfig(vocab_size=40, hidden_size=32, num_hidden_layers=1, num_attention_heads=4,
+                                 intermediate_size=37)).encoder.layer[0]
+    assert supports_first_token_layer(layer)
+    layer.attention.self.config.position_embedding_type = "relative_key"
+    assert not supports_first_token_layer(layer)
