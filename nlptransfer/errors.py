@@ -75,3 +75,14 @@ def check_choice(name: str, value: str, options: Iterable[str]) -> str:
     if value not in options:
         raise UsageError(f"Unknown {name} {value!r}.{did_you_mean(value, options)}")
     return value
+
+
+def check_known_options(what: str, data: Iterable[str], config_class) -> None:
+    """Raise a :class:`ConfigError` naming the first key of ``data`` that is not a field of the dataclass
+    ``config_class`` (a typo in a YAML file or an options dict), with the closest field names."""
+    from dataclasses import fields
+
+    known = sorted(f.name for f in fields(config_class))
+    unknown = [k for k in data if k not in known]
+    if unknown:
+        raise ConfigError(f"Unknown {what} option {unknown[0]!r}.{did_you_mean(unknown[0], known)}")

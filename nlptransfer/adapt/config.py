@@ -6,10 +6,10 @@ onto this dataclass, so validation lives here once.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field
 
 from ..data.tokenize import TokenizerConfig
-from ..errors import ConfigError, check_choice
+from ..errors import ConfigError, check_choice, check_known_options
 
 ADAPT_MODELS = ("word2vec", "fasttext")
 
@@ -118,10 +118,5 @@ class AdaptConfig:
 
     @classmethod
     def from_dict(cls, data: dict) -> AdaptConfig:
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(data) - known)
-        if unknown:
-            from ..errors import did_you_mean
-
-            raise ConfigError(f"Unknown adapt option {unknown[0]!r}.{did_you_mean(unknown[0], sorted(known))}")
+        check_known_options("adapt", sorted(data), cls)
         return cls(**data)

@@ -27,7 +27,7 @@ import torch
 from .. import __version__
 from ..base import TransferClassifier
 from ..data.labels import LabelSchema
-from ..errors import ConfigError, DataError, DataFileNotFoundError, check_choice
+from ..errors import ConfigError, DataError, DataFileNotFoundError, UsageError, check_choice
 from ._inputs import text_label_columns
 from ._vectors import get_vectors, vectors_source
 from .networks import LinearHead, MultiTaskNetwork
@@ -125,7 +125,7 @@ class _TaskView(TransferClassifier):
         self.schema = parent.schemas[task]
 
     def fit(self, train, validation=None):
-        raise NotImplementedError("Fit the MultiTaskEmbeddingClassifier itself, with all tasks.")
+        raise UsageError("A task view cannot be fitted alone; fit the MultiTaskEmbeddingClassifier with all tasks.")
 
     def predict_proba(self, texts):
         return self.parent.predict_proba(texts, self.task)
@@ -135,7 +135,7 @@ class _TaskView(TransferClassifier):
 
     @classmethod
     def load(cls, path):
-        raise NotImplementedError("Load with MultiTaskEmbeddingClassifier.load(path).for_task(name).")
+        raise UsageError("Load with MultiTaskEmbeddingClassifier.load(path).for_task(name).")
 
 
 class MultiTaskEmbeddingClassifier:

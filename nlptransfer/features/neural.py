@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -25,7 +25,7 @@ import torch
 from .. import __version__
 from ..base import TransferClassifier
 from ..data.labels import LabelSchema
-from ..errors import ConfigError, DataError, DataFileNotFoundError, check_choice
+from ..errors import ConfigError, DataError, DataFileNotFoundError, check_choice, check_known_options
 from ._inputs import text_label_columns
 from ._vectors import get_vectors, vectors_source
 from .embedding_init import INIT_MODES, PretrainedEmbedding, build_embedding, learnable_unk_policy
@@ -117,12 +117,7 @@ class EmbeddingClassifierConfig:
 
     @classmethod
     def from_dict(cls, data: dict) -> EmbeddingClassifierConfig:
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(data) - known)
-        if unknown:
-            from ..errors import did_you_mean
-
-            raise ConfigError(f"Unknown EmbeddingClassifier option {unknown[0]!r}.{did_you_mean(unknown[0], known)}")
+        check_known_options("EmbeddingClassifier", sorted(data), cls)
         return cls(**data)
 
 

@@ -9,10 +9,10 @@ The CLI, the recipe and YAML files map one to one onto these field names.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from ..errors import ConfigError, DataFileNotFoundError, did_you_mean
+from ..errors import ConfigError, DataFileNotFoundError, check_known_options, did_you_mean
 from .loop import LoopArguments
 
 TRUNCATION_CHOICES = ("head", "tail", "head+tail", "window")
@@ -118,11 +118,8 @@ class FinetuneArguments(LoopArguments):
 
     @classmethod
     def from_dict(cls, data: dict, **overrides) -> FinetuneArguments:
-        known = {f.name for f in fields(cls)}
         merged = {**data, **{k: v for k, v in overrides.items() if v is not None}}
-        unknown = [k for k in merged if k not in known]
-        if unknown:
-            raise ConfigError(f"Unknown fine-tuning option {unknown[0]!r}.{did_you_mean(unknown[0], sorted(known))}")
+        check_known_options("fine-tuning", merged, cls)
         return cls(**merged)
 
     @classmethod

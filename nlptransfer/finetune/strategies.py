@@ -23,6 +23,7 @@ LayerNorm weights and other 1-d parameters get no weight decay.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -64,7 +65,7 @@ def _top_groups(lg: LayerGroups, k: int) -> list[str]:
     return top + ([POOLER_GROUP] if lg.pooler is not None else []) + [HEAD_GROUP]
 
 
-class FineTuningStrategy:
+class FineTuningStrategy(ABC):
     """Base: override :meth:`freeze_plan`; optionally :meth:`prepare_model` and :meth:`callbacks`."""
 
     registry_name: str = ""
@@ -72,8 +73,9 @@ class FineTuningStrategy:
     def prepare_model(self, model: nn.Module, args) -> nn.Module:
         return model
 
+    @abstractmethod
     def freeze_plan(self, model: nn.Module, args) -> FreezePlan:
-        raise NotImplementedError
+        """Which parameters train at the start and at any point of the run."""
 
     def callbacks(self, model: nn.Module, args) -> list:
         return []

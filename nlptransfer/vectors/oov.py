@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar
@@ -40,15 +41,16 @@ EXACT = "exact"
 RECOVERY_PREFIXES = ("normalize", "subword")
 
 
-class OOVPolicy:
+class OOVPolicy(ABC):
     """One step of OOV handling: ``resolve`` returns ``(vector, step)`` or ``(None, None)`` to fall through."""
 
     name: ClassVar[str] = ""
     terminal: ClassVar[bool] = True  # False: may fall through to the next step
     learnable: bool = False
 
+    @abstractmethod
     def resolve(self, vectors: StaticVectors, word: str) -> tuple[np.ndarray | None, str | None]:
-        raise NotImplementedError
+        """The vector for ``word`` and the step that produced it, or ``(None, None)``."""
 
     @property
     def spec(self) -> str:

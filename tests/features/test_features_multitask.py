@@ -108,3 +108,15 @@ def test_accelerate_keeps_the_task_batches():
     batches = [b["task_ids"].tolist() for b in prepared]
     assert len(batches) == len(sampler) and all(len(set(b)) == 1 for b in batches)
     assert sum(len(b) for b in batches) == 19
+
+
+def test_task_view_refuses_fit_and_load_with_a_pointer_to_the_parent():
+    from nlptransfer.features.multitask import _TaskView
+
+    parent = MultiTaskEmbeddingClassifier.__new__(MultiTaskEmbeddingClassifier)
+    parent.schemas = {"a": None}
+    view = _TaskView(parent, "a")
+    with pytest.raises(UsageError, match="MultiTaskEmbeddingClassifier with all tasks"):
+        view.fit([])
+    with pytest.raises(UsageError, match=r"for_task\(name\)"):
+        _TaskView.load("x")
