@@ -276,7 +276,8 @@ class FrozenPrefixCache:
                         flat[offsets[i]:offsets[i] + n] = states[j, :n]
         finally:
             encoder.train(was_training)
-        labels = tokenized[label_column] if label_column in tokenized.column_names else None
+        # a plain list: indexing a datasets Column reads Arrow per item (~0.1 ms, 5% of a cached top-2 step)
+        labels = list(tokenized[label_column]) if label_column in tokenized.column_names else None
         self.build_seconds += time.perf_counter() - start
         return _CachedStates(flat, offsets, labels)
 
