@@ -18,6 +18,27 @@ def reset_accelerate_state_if_changed(mixed_precision: str) -> None:
         AcceleratorState._reset_state(reset_partial_state=False)
 
 
+
+def memoize_accelerate_package_checks() -> None:
+    """Check once, not per step, whether the optional ``lomo_optim`` and ``deepspeed`` are installed.
+
+    accelerate 1.15 calls ``is_lomo_available()`` twice in every ``AcceleratedOptimizer.step`` and
+    ``is_deepspeed_available()`` in every ``clip_grad_norm_``; each runs ``importlib.util.find_spec``
+    (~0.3 ms, a few percent of a frozen-cache training step on CPU). Installed packages do not change
+    while the loop runs, so the answers are memoised where those modules look them up.
+    """
+    import functools
+
+    import accelerate.optimizer
+    import accelerate.utils.other
+
+    for module, name in ((accelerate.optimizer, "is_lomo_available"),
+                         (accelerate.utils.other, "is_deepspeed_available")):
+        check = getattr(module, name, None)
+        if callable(check) and not hasattr(check, "cache_info"):
+            setattr(module, name, functools.cache(check))
+
+
 # ---- transformers 5 (finetune) ----------------------------------------------------------------------
 def clear_hf_initialized_flags(module) -> None:
     """Make ``model._init_weights`` act on weights loaded by ``from_pretrained``.

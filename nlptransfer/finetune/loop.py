@@ -194,9 +194,10 @@ def make_accelerator(args: LoopArguments):
 
     if args.mixed_precision == "fp16" and not torch.cuda.is_available():
         raise ConfigError("mixed_precision='fp16' needs a CUDA GPU; use 'bf16' on CPU or 'no'.")
-    from .._compat import reset_accelerate_state_if_changed
+    from .._compat import memoize_accelerate_package_checks, reset_accelerate_state_if_changed
 
     reset_accelerate_state_if_changed(args.mixed_precision)
+    memoize_accelerate_package_checks()
     # sync_with_dataloader=False: we prefetch whole windows, so "end of dataloader" is known too early
     # for Accelerate's own rule; the per-window ``accelerator.step`` handles the short last window.
     plugin = GradientAccumulationPlugin(num_steps=args.gradient_accumulation_steps, sync_with_dataloader=False)

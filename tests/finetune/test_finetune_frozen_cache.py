@@ -102,8 +102,10 @@ def test_first_token_layer_matches_the_full_layer_at_position_zero(attn_implemen
     full = model(input_ids=input_ids, attention_mask=mask).last_hidden_state
     states = model.embeddings(input_ids=input_ids)
     wrapper = FirstTokenLayer(layer)
+    assert wrapper.reassociate  # plain nn.Linear keys and values: never projected for every token
+    additive = (1.0 - mask[:, None, None, :].float()) * torch.finfo(torch.float32).min
     for layer_mask in (mask, mask[:, None, None, :].bool(),
-                       mask[:, None, None, :].expand(3, 1, 7, 7).bool()):
+                       mask[:, None, None, :].expand(3, 1, 7, 7).bool(), additive):
         out = wrapper(states, layer_mask)
         assert out.shape == (3, 1, 32)
         torch.testing.assert_close(out, full[:, :1], atol=1e-5, rtol=1e-4)
@@ -111,6 +113,64 @@ def test_first_token_layer_matches_the_full_layer_at_position_zero(attn_implemen
     states2 = states.clone()
     states2[1, 5] += 1.0
     torch.testing.assert_close(wrapper(states2, mask), wrapper(states, mask))
+
+
+def _first_token_reference(layer, states, mask):
+    """Layer output at position 0 computed the plain way: keys and values projected for every token."""
+    sa = layer.attention.self
+    batch, width, _ = states.shape
+    heads, d = sa.num_attention_heads, sa.attention_head_size
+    q = sa.query(states[:, :1]).view(batch, 1, heads, d).transpose(1, 2)
+    k = sa.key(states).view(batch, width, heads, d).transpose(1, 2)
+    v = sa.value(states).view(batch, width, heads, d).transpose(1, 2)
+    scores = (q @ k.transpose(-1, -2)) * sa.scaling
+    scores = scores.masked_fill(~mask[:, None, None, :].bool(), float("-inf"))
+    probs = torch.nn.functional.dropout(scores.softmax(-1), sa.dropout.p, layer.training)
+    context = (probs @ v).transpose(1, 2).reshape(batch, 1, heads * d)
+    return layer.feed_forward_chunk(layer.attention.output(context, states[:, :1]))
+
+
+def test_first_token_layer_in_training_mode_and_its_projected_fallback():
+    """Dropout on: same masks (same RNG draws), same output and gradients as the projected form; a key or
+    value that is not a plain nn.Linear (an adapter, a quantised layer) takes the projected path."""
+    from transformers import BertConfig, BertModel
+
+    from nlptransfer.finetune.frozen_cache import FirstTokenLayer
+
+    torch.manual_seed(4)
+    config = BertConfig(vocab_size=40, hidden_size=32, num_hidden_layers=1, num_attention_heads=4,
+                        intermediate_size=37, attention_probs_dropout_prob=0.3, hidden_dropout_prob=0.2)
+    layer = BertModel(config, add_pooling_layer=False).encoder.layer[0].train()
+    with torch.no_grad():  # non-zero biases: BERT initialises them to 0, which would hide bias terms
+        for p in layer.parameters():
+            p.normal_(0.0, 0.2)
+    states = torch.randn(3, 7, 32)
+    mask = torch.ones(3, 7, dtype=torch.long)
+    mask[1, 3:] = 0
+    wrapper = FirstTokenLayer(layer)
+    torch.manual_seed(11)
+    out = wrapper(states, mask)
+    out.pow(2).sum().backward()
+    got = {n: p.grad.clone() for n, p in layer.named_parameters()}
+    layer.zero_grad()
+    torch.manual_seed(11)
+    ref = _first_token_reference(layer, states, mask)
+    ref.pow(2).sum().backward()
+    torch.testing.assert_close(out, ref, atol=1e-5, rtol=1e-4)
+    for name, p in layer.named_parameters():
+        torch.testing.assert_close(got[name], p.grad, atol=1e-5, rtol=1e-4, msg=name)
+
+    class LinearSubclass(torch.nn.Linear):
+        pass
+
+    fallback_layer = copy.deepcopy(layer).eval()
+    old = fallback_layer.attention.self.value
+    fallback_layer.attention.self.value = LinearSubclass(old.in_features, old.out_features)
+    fallback_layer.attention.self.value.load_state_dict(old.state_dict())
+    fallback = FirstTokenLayer(fallback_layer)
+    assert not fallback.reassociate
+    torch.testing.assert_close(fallback(states, mask), FirstTokenLayer(layer.eval())(states, mask),
+                               atol=1e-5, rtol=1e-4)
 
 
 def test_roberta_and_distilbert_are_supported():

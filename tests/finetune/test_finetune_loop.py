@@ -199,3 +199,20 @@ def test_fp16_on_cpu_is_refused():
         pytest.skip("a GPU is present")
     with pytest.raises(ConfigError, match="bf16"):
         make_accelerator(LoopArguments(mixed_precision="fp16"))
+
+
+def test_accelerate_package_checks_are_memoised_with_the_same_answers():
+    import accelerate.optimizer
+    import accelerate.utils.imports
+    import accelerate.utils.other
+
+    from nlptransfer._compat import memoize_accelerate_package_checks
+    from nlptransfer.finetune.loop import make_accelerator
+
+    make_accelerator(LoopArguments())
+    memoize_accelerate_package_checks()  # idempotent: no cache wrapped around a cache
+    for module, name in ((accelerate.optimizer, "is_lomo_available"),
+                         (accelerate.utils.other, "is_deepspeed_available")):
+        check = getattr(module, name)
+        assert hasattr(check, "cache_info") and not hasattr(check.__wrapped__, "cache_info")
+        assert check() == getattr(accelerate.utils.imports, name)()
