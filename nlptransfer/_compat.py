@@ -18,7 +18,6 @@ def reset_accelerate_state_if_changed(mixed_precision: str) -> None:
         AcceleratorState._reset_state(reset_partial_state=False)
 
 
-
 def memoize_accelerate_package_checks() -> None:
     """Check once, not per step, whether the optional ``lomo_optim`` and ``deepspeed`` are installed.
 
