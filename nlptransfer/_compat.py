@@ -38,6 +38,44 @@ def memoize_accelerate_package_checks() -> None:
             setattr(module, name, functools.cache(check))
 
 
+# ---- gensim (vectors, adapt) --------------------------------------------------------------------------
+class _EndCheckedStream:
+    """A binary stream whose ``read(n)`` raises ``EOFError`` once nothing is left (other attributes pass)."""
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._stream.read(size)
+        if size and size > 0 and not data:
+            raise EOFError("the file ends inside the fastText vocabulary")
+        return data
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
+
+
+def guard_fasttext_vocab_end_of_file() -> None:
+    """Make gensim's Facebook loaders fail, not hang, on a ``.bin`` cut inside its vocabulary.
+
+    gensim 4.4's ``_fasttext_bin._load_vocab`` reads each word byte by byte until a NUL and never
+    checks for the end of the file, so ``load_facebook_vectors`` / ``load_facebook_model`` loop forever
+    on such a file. Its reads now go through a stream that raises ``EOFError`` at the end, which the
+    callers report as a truncated file. Idempotent.
+    """
+    from gensim.models import _fasttext_bin
+
+    load_vocab = _fasttext_bin._load_vocab
+    if getattr(load_vocab, "end_of_file_guarded", False):
+        return
+
+    def guarded_load_vocab(fin, *args, **kwargs):
+        return load_vocab(_EndCheckedStream(fin), *args, **kwargs)
+
+    guarded_load_vocab.end_of_file_guarded = True
+    _fasttext_bin._load_vocab = guarded_load_vocab
+
+
 # ---- transformers 5 (finetune) ----------------------------------------------------------------------
 def clear_hf_initialized_flags(module) -> None:
     """Make ``model._init_weights`` act on weights loaded by ``from_pretrained``.

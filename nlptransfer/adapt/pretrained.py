@@ -43,9 +43,13 @@ class PretrainedSource:
 def _from_fasttext_bin(path: Path) -> PretrainedSource:
     from gensim.models.fasttext import load_facebook_model
 
+    from .._compat import guard_fasttext_vocab_end_of_file
+    from ..vectors._formats import FASTTEXT_BIN_LOAD_ERRORS
+
+    guard_fasttext_vocab_end_of_file()
     try:
         model = load_facebook_model(str(path))
-    except Exception as err:  # gensim raises assorted errors (struct.error, ValueError, NotImplementedError)
+    except FASTTEXT_BIN_LOAD_ERRORS as err:
         raise VectorFormatError(f"{path} is not a readable fastText .bin model ({type(err).__name__}: {err}). "
                                 "Give a .bin written by fastText, or a word-vector file/folder.") from err
     return _from_fasttext_model(model, str(path))

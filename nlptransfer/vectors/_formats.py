@@ -406,11 +406,20 @@ def parse_word2vec_binary(path: Path, *, limit: int | None = None, encoding: str
     return ParsedVectors(str_words, matrix, "word2vec-bin")
 
 
+# What gensim's Facebook loaders raise on a file that is not a readable fastText .bin (supervised
+# models: NotImplementedError; wrong encoding: UnicodeDecodeError; truncated or corrupt: the rest).
+FASTTEXT_BIN_LOAD_ERRORS = (NotImplementedError, UnicodeDecodeError, struct.error, EOFError, ValueError,
+                            MemoryError, OverflowError, IndexError, AssertionError)
+
+
 def parse_fasttext_bin(path: Path, *, limit: int | None = None, encoding: str = "utf-8",
                        expected_dim: int | None = None) -> ParsedVectors:
     """Load a fastText ``.bin`` (full model, with n-gram buckets) through gensim's Facebook loader."""
     from gensim.models.fasttext import load_facebook_vectors
 
+    from .._compat import guard_fasttext_vocab_end_of_file
+
+    guard_fasttext_vocab_end_of_file()
     try:
         kv = load_facebook_vectors(str(path), encoding=encoding)
     except NotImplementedError as err:
@@ -419,7 +428,7 @@ def parse_fasttext_bin(path: Path, *, limit: int | None = None, encoding: str = 
         raise VectorFormatError(
             f"{path}: a word is not valid {encoding}; pass the file's encoding (e.g. encoding='latin-1')."
         ) from None
-    except (struct.error, EOFError, ValueError, MemoryError, OverflowError, IndexError, AssertionError) as err:
+    except FASTTEXT_BIN_LOAD_ERRORS as err:
         raise VectorFormatError(
             f"{path}: truncated or corrupt fastText .bin ({type(err).__name__}: {err}); re-download it."
         ) from None

@@ -132,3 +132,33 @@ def test_old_fasttext_bin_without_magic_is_detected(gensim_test_data):
     path = gensim_test_data / "lee_fasttext.bin"
     assert struct.unpack("<i", path.read_bytes()[:4])[0] != 793712314
     assert sniff_format(path) == "fasttext-bin"
+
+
+def _raised_within(seconds: float, call) -> BaseException | None:
+    """Run ``call`` in a daemon thread; the exception it raised, or a failure if it is still running."""
+    import threading
+
+    outcome = {}
+
+    def target():
+        try:
+            call()
+        except BaseException as err:  # noqa: BLE001 - handed back to the test
+            outcome["error"] = err
+
+    thread = threading.Thread(target=target, daemon=True)
+    thread.start()
+    thread.join(seconds)
+    assert not thread.is_alive(), f"still loading after {seconds}s (gensim loops at the end of the file)"
+    return outcome.get("error")
+
+
+def test_fasttext_bin_cut_inside_its_vocabulary_fails_instead_of_hanging(tmp_path, tiny_fasttext, _vectors_cache):
+    from nlptransfer.adapt.pretrained import resolve_pretrained
+
+    path = tmp_path / "ft.bin"
+    path.write_bytes(tiny_fasttext[0].read_bytes()[:200])  # header, then a few words of the vocabulary
+    err = _raised_within(60, lambda: load_vectors(path))
+    assert isinstance(err, VectorFormatError) and "ft.bin: truncated or corrupt fastText .bin" in str(err), err
+    err = _raised_within(60, lambda: resolve_pretrained(path))
+    assert isinstance(err, VectorFormatError) and "not a readable fastText .bin" in str(err), err
